@@ -1,0 +1,5 @@
+from accounts.models.audit import AuditEntry
+from accounts.models.organisations import Organisation
+from accounts.models.users import Role, RoleAssignment, User
+
+__all__ = ["AuditEntry", "Organisation", "Role", "RoleAssignment", "User"]

@@ -1,0 +1,3 @@
+"""WebSocket routes. Each app that pushes live data adds its ``websocket_urlpatterns`` here."""
+
+websocket_urlpatterns: list = []
