@@ -82,9 +82,9 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
         raise ImproperlyConfigured(
             f"{name}={value!r}: scheme must be one of {', '.join(schemes)}, not {parts.scheme!r}"
         )
-    if parts.scheme in ("redis", "rediss", "postgis", "postgres", "postgresql", "http", "https"):
-        if not parts.hostname and not parts.path.startswith("/"):
-            raise ImproperlyConfigured(f"{name}={value!r} has no host")
+    networked = parts.scheme in ("redis", "rediss", "postgis", "postgres", "postgresql", "http", "https")
+    if networked and not parts.hostname:
+        raise ImproperlyConfigured(f"{name}={value!r} has no host")
     return value
 
 
