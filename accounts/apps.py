@@ -7,4 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and audit")
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the receivers)
+        from django.db.models.signals import post_migrate
+
+        from accounts import demo, signals  # noqa: F401  (connect receivers, register the demo loader)
+
+        post_migrate.connect(signals.sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")

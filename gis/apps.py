@@ -7,3 +7,6 @@ class GisConfig(AppConfig):
     # django.contrib.gis already uses the label "gis".
     label = "geo"
     verbose_name = _("Maps and areas")
+
+    def ready(self) -> None:
+        from gis import demo  # noqa: F401  (registers the demo loader)

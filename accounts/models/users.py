@@ -1,8 +1,15 @@
 from django.contrib.auth.models import AbstractUser, Permission
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import ExclusiveGroup, RoleCode
+
+
+def role_conflict_message(role: "Role", held: "Role") -> str:
+    return gettext(
+        "%(held)s and %(role)s are separate administrator powers; one person cannot hold both."
+    ) % {"held": held.label, "role": role.label}
 
 
 class Role(models.Model):
@@ -97,3 +104,22 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.role}"
+
+    def save(self, *args, **kwargs):
+        # Denormalised so the unique constraint can enforce the exclusion in the database.
+        self.exclusive_group = self.role.exclusive_group
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.role_id and self.role.exclusive_group and self.user_id:
+            clash = (
+                RoleAssignment.objects.filter(user_id=self.user_id, exclusive_group=self.role.exclusive_group)
+                .exclude(pk=self.pk)
+                .exclude(role_id=self.role_id)
+                .select_related("role")
+                .first()
+            )
+            if clash is not None:
+                raise ValidationError(role_conflict_message(self.role, clash.role))

@@ -1,0 +1,1 @@
+"""The read-only audit log in the admin (implemented with the audit chain)."""

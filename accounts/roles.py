@@ -1,0 +1,88 @@
+"""The platform's roles, declared once.
+
+The rows are created by migration 0002; their permissions are synced from this table after every
+``migrate`` (permissions themselves only exist after migrations have run), so changing a role's
+rights is a one-line change here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from accounts.choices import ExclusiveGroup, RoleCode
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    code: RoleCode
+    city_wide: bool = False
+    staff: bool = False
+    exclusive_group: str = ExclusiveGroup.NONE
+    permissions: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _crud(app_label: str, model: str) -> tuple[str, ...]:
+    return tuple(f"{app_label}.{action}_{model}" for action in ("add", "change", "delete", "view"))
+
+
+ADMIN = ExclusiveGroup.ADMINISTRATION
+
+ROLE_SPECS: tuple[RoleSpec, ...] = (
+    # 三权分立: the system administrator runs users and configuration but cannot read the audit log;
+    # the security administrator sets roles and permissions; the audit administrator only reads the log.
+    RoleSpec(
+        RoleCode.SYSTEM_ADMIN,
+        city_wide=True,
+        staff=True,
+        exclusive_group=ADMIN,
+        permissions=(
+            *_crud("accounts", "user"),
+            *_crud("accounts", "organisation"),
+            *_crud("geo", "adminarea"),
+            *_crud("django_celery_beat", "periodictask"),
+            *_crud("django_celery_beat", "intervalschedule"),
+            *_crud("django_celery_beat", "crontabschedule"),
+        ),
+    ),
+    RoleSpec(
+        RoleCode.SECURITY_ADMIN,
+        city_wide=True,
+        staff=True,
+        exclusive_group=ADMIN,
+        permissions=(
+            "accounts.view_user",
+            "accounts.view_organisation",
+            "accounts.view_role",
+            "accounts.change_role",
+            *_crud("accounts", "roleassignment"),
+        ),
+    ),
+    RoleSpec(
+        RoleCode.AUDIT_ADMIN,
+        city_wide=True,
+        staff=True,
+        exclusive_group=ADMIN,
+        permissions=("accounts.view_auditentry",),
+    ),
+    RoleSpec(
+        RoleCode.COMMANDER,
+        city_wide=True,
+        staff=True,
+        permissions=("geo.view_adminarea", "accounts.view_organisation"),
+    ),
+    RoleSpec(
+        RoleCode.DUTY_OFFICER,
+        city_wide=True,
+        staff=True,
+        permissions=("geo.view_adminarea", "accounts.view_organisation"),
+    ),
+    RoleSpec(RoleCode.MEMBER_UNIT_STAFF),
+    RoleSpec(RoleCode.GRID_INSPECTOR),
+    RoleSpec(RoleCode.ENTERPRISE_ADMIN),
+    RoleSpec(RoleCode.ENTERPRISE_STAFF),
+    RoleSpec(RoleCode.THIRD_PARTY_INSPECTOR),
+    RoleSpec(RoleCode.ENFORCEMENT_OFFICER),
+    RoleSpec(RoleCode.API_CLIENT),
+)
+
+ROLE_SPECS_BY_CODE = {spec.code.value: spec for spec in ROLE_SPECS}
