@@ -17,7 +17,9 @@ SKIP = {".venv", "node_modules", "staticfiles", ".var", ".git", "tests", "bench"
 
 def catalogues(root: Path) -> list[Path]:
     return sorted(
-        p for p in root.rglob("locale/zh_Hans/LC_MESSAGES/django.po") if not SKIP & set(p.relative_to(root).parts)
+        p
+        for p in root.rglob("locale/zh_Hans/LC_MESSAGES/django.po")
+        if not SKIP & set(p.relative_to(root).parts)
     )
 
 

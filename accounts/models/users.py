@@ -69,6 +69,10 @@ class User(AbstractUser):
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
 
+    def get_full_name(self) -> str:
+        # Chinese order: surname first, no space.
+        return f"{self.last_name}{self.first_name}".strip()
+
 
 class RoleAssignment(models.Model):
     user = models.ForeignKey(

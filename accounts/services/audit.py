@@ -146,9 +146,7 @@ def audit_record(
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK_KEY])
             # The id is taken before the insert so that it is part of the hashed content: moving an
             # entry to another id breaks its hash.
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [AuditEntry._meta.db_table]
-            )
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [AuditEntry._meta.db_table])
             (entry_id,) = cursor.fetchone()
         prev_hash = (
             AuditEntry.objects.using(using).order_by("-id").values_list("hash", flat=True).first()

@@ -8,7 +8,10 @@ in one transaction, so a bad file changes nothing.
 from __future__ import annotations
 
 import json
+import logging
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,9 +93,7 @@ def admin_areas_import(*, data: bytes | str, crs: str, source: str) -> AdminArea
             _("Unknown coordinate system “%(crs)s”; use gcj02 or wgs84.") % {"crs": crs}
         )
     if len(source) > _MAX_SOURCE:
-        raise AdminAreaImportError(
-            _("The source is longer than %(max)d characters.") % {"max": _MAX_SOURCE}
-        )
+        raise AdminAreaImportError(_("The source is longer than %(max)d characters.") % {"max": _MAX_SOURCE})
     records, repaired = _parse_collection(data, crs=crs)
     result = _areas_write(records, source=source, approximate=False)
     result.repaired = repaired
@@ -104,14 +105,16 @@ def admin_areas_load_demo(*, shared_data_dir: Path) -> str:
     path = shared_data_dir / DEMO_DATAV_FILE
     if path.is_file():
         result = admin_areas_import(data=path.read_bytes(), crs=CRS_GCJ02, source=DATAV_SOURCE)
-        return _(
-            "Imported %(count)d administrative areas from %(file)s (GCJ-02 converted to WGS 84)."
-        ) % {"count": len(result.created) + len(result.updated), "file": path.name}
+        return _("Imported %(count)d administrative areas from %(file)s (GCJ-02 converted to WGS 84).") % {
+            "count": len(result.created) + len(result.updated),
+            "file": path.name,
+        }
 
     # Never overwrite an official boundary with a drawing.
     official = set(
-        AdminArea.objects.filter(adcode__in=[r.adcode for r in _APPROXIMATE_DISTRICTS], approximate=False)
-        .values_list("adcode", flat=True)
+        AdminArea.objects.filter(
+            adcode__in=[r.adcode for r in _APPROXIMATE_DISTRICTS], approximate=False
+        ).values_list("adcode", flat=True)
     )
     records = [r for r in _APPROXIMATE_DISTRICTS if r.adcode not in official]
     _areas_write(records, source=APPROXIMATE_SOURCE, approximate=True)
@@ -158,7 +161,8 @@ def _parse_collection(data: bytes | str, *, crs: str) -> tuple[list[_AreaRecord]
     for number, feature in enumerate(features, start=1):
         label = _feature_label(feature)
         try:
-            record, repair_reason = _parse_feature(feature, crs=crs)
+            with _geos_notices_quiet():
+                record, repair_reason = _parse_feature(feature, crs=crs)
             if record.adcode in seen:
                 raise _FeatureProblem(
                     _("the adcode %(adcode)s already appears in feature %(other)d.")
@@ -309,6 +313,24 @@ def _feature_label(feature: Any) -> str:
     return " ".join(t for t in (_text(props.get("adcode")), _text(props.get("name"))) if t)
 
 
+class _DropGeosNotices(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("GEOS_NOTICE")
+
+
+@contextmanager
+def _geos_notices_quiet() -> Iterator[None]:
+    # GEOS logs a warning on every validity check of a bad polygon; the reason is already reported
+    # to the user as a repair or an error, so the log lines would only repeat it.
+    logger = logging.getLogger("django.contrib.gis")
+    notice_filter = _DropGeosNotices()
+    logger.addFilter(notice_filter)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notice_filter)
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -353,7 +375,7 @@ def _areas_write(records: list[_AreaRecord], *, source: str, approximate: bool) 
 
 
 def _outline(*rings: list[tuple[float, float]]) -> MultiPolygon:
-    return MultiPolygon(*[Polygon(ring + [ring[0]]) for ring in rings], srid=4326)
+    return MultiPolygon(*[Polygon([*ring, ring[0]]) for ring in rings], srid=4326)
 
 
 # Drawn by hand for demos without the shared data: a dozen WGS 84 vertices per district from general
@@ -382,16 +404,17 @@ _APPROXIMATE_DISTRICTS = [
                 (113.45, 22.12),
                 (113.40, 22.16),
             ],
+            # The Wanshan islands: Guishan/Dong'ao/Wanshan, Wailingding, and Dangan.
             [
-                (113.68, 21.86),
-                (113.66, 22.05),
-                (113.80, 22.17),
-                (114.05, 22.14),
-                (114.33, 22.08),
-                (114.33, 21.98),
-                (114.10, 21.80),
-                (113.85, 21.80),
+                (113.68, 21.90),
+                (113.68, 22.03),
+                (113.80, 22.16),
+                (113.87, 22.14),
+                (113.80, 22.00),
+                (113.76, 21.90),
             ],
+            [(114.00, 22.08), (114.00, 22.12), (114.06, 22.12), (114.06, 22.08)],
+            [(114.12, 21.80), (114.22, 22.06), (114.32, 22.06), (114.24, 21.80)],
         ),
     ),
     _AreaRecord(
@@ -402,10 +425,10 @@ _APPROXIMATE_DISTRICTS = [
         geom=_outline(
             [
                 (113.08, 22.21),
-                (113.12, 22.35),
-                (113.22, 22.44),
-                (113.34, 22.43),
-                (113.43, 22.36),
+                (113.13, 22.33),
+                (113.22, 22.40),
+                (113.33, 22.40),
+                (113.42, 22.33),
                 (113.45, 22.24),
                 (113.40, 22.16),
                 (113.27, 22.15),

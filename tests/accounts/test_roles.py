@@ -106,5 +106,8 @@ def test_admin_refuses_a_second_administrator_role(client, django_user_model):
     data.pop("organisation", None)
     response = client.post(url, data)
     assert response.status_code == 200, "the form must be shown again with an error"
-    assert "one person cannot hold both" in response.content.decode().lower() or "不能同时" in response.content.decode()
+    assert (
+        "one person cannot hold both" in response.content.decode().lower()
+        or "不能同时" in response.content.decode()
+    )
     assert list(target.roles.values_list("code", flat=True)) == [RoleCode.SYSTEM_ADMIN]

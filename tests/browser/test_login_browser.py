@@ -51,9 +51,20 @@ def test_login_shows_the_chinese_home_page(live_server, browser_page):
     page.click("button.primary")
     page.wait_for_selector("section.welcome")
     assert page.url == f"{live_server.url}/"
-    assert "欢迎" in page.locator("section.welcome h1").inner_text()
+    assert page.locator("section.welcome h1").inner_text() == "欢迎，张值班"
     nav = page.locator("nav.mainnav").inner_text()
-    for label in ("一张图", "指挥大屏", "突发事件", "应急资源", "应急预案", "三防", "森林防火", "企业安全", "数据接入", "系统管理"):
+    for label in (
+        "一张图",
+        "指挥大屏",
+        "突发事件",
+        "应急资源",
+        "应急预案",
+        "三防",
+        "森林防火",
+        "企业安全",
+        "数据接入",
+        "系统管理",
+    ):
         assert label in nav
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "home-zh.png"), full_page=True)

@@ -19,7 +19,18 @@ def celery_worker_process():
     """A real Celery worker on the configured broker, under a unique name."""
     name = f"healthz-{uuid.uuid4().hex[:8]}@%h"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-n", name, "--loglevel=WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-n",
+            name,
+            "--loglevel=WARNING",
+        ],
         cwd=settings.BASE_DIR,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
         stdout=subprocess.DEVNULL,
