@@ -12,3 +12,4 @@ class AccountsConfig(AppConfig):
         from accounts import demo, signals  # noqa: F401  (connect receivers, register the demo loader)
 
         post_migrate.connect(signals.sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
+        from accounts import audit  # noqa: F401  (audit_setup(): model registry, command and task hooks)

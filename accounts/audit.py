@@ -21,6 +21,7 @@ user as actor, and connects Celery's task signals so tasks act as "task".
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import enum
@@ -28,10 +29,14 @@ import getpass
 import os
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from celery.signals import task_postrun, task_prerun
 from django.apps import apps
+from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.geos import GEOSGeometry
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import connections, models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -45,9 +50,10 @@ from accounts.audit_context import (
     push_audit_context,
 )
 from accounts.choices import AuditAction, AuditInterface
+from accounts.models import Organisation, Role, RoleAssignment, User
 from accounts.services.audit import audit_record
 
-SECRET_MASK = "***"
+HIDDEN = "***"
 # Long text would bloat the log; the start is enough to see what changed.
 MAX_TEXT = 1000
 ALWAYS_SECRET_NAMES = frozenset({"password"})
@@ -71,16 +77,19 @@ def audit_register(
     model: type[models.Model], *, exclude: Iterable[str] = (), secret: Iterable[str] = ()
 ) -> None:
     """Audit every create, update and delete of ``model``. Registering again replaces the options."""
-    model = model._meta.concrete_model or model
-    _registry[model] = _Registration(exclude=frozenset(exclude), secret=frozenset(secret))
-    uid = f"accounts.audit.{model._meta.label_lower}"
-    pre_save.connect(_pre_save, sender=model, dispatch_uid=f"{uid}.pre_save")
-    post_save.connect(_post_save, sender=model, dispatch_uid=f"{uid}.post_save")
-    post_delete.connect(_post_delete, sender=model, dispatch_uid=f"{uid}.post_delete")
-    for field in model._meta.local_many_to_many:
-        through = field.remote_field.through
-        if through._meta.auto_created and field.name not in _registry[model].exclude:
-            m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}.m2m.{field.name}")
+    _registry[model._meta.concrete_model or model] = _Registration(
+        exclude=frozenset(exclude), secret=frozenset(secret)
+    )
+    _connect_receivers()
+
+
+def _connect_receivers() -> None:
+    # Connected for every sender and filtered by the registry: a proxy model's save is sent with the
+    # proxy as sender, and a per-sender connection would miss it. The lookup costs a dict access.
+    pre_save.connect(_pre_save, dispatch_uid="accounts.audit.pre_save")
+    post_save.connect(_post_save, dispatch_uid="accounts.audit.post_save")
+    post_delete.connect(_post_delete, dispatch_uid="accounts.audit.post_delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="accounts.audit.m2m_changed")
 
 
 def audit_registered(model: type[models.Model]) -> bool:
@@ -91,7 +100,7 @@ def audit_registered(model: type[models.Model]) -> bool:
 
 
 def _is_geometry(field: models.Field) -> bool:
-    return getattr(field, "geom_type", None) is not None and hasattr(field, "srid")
+    return isinstance(field, GeometryField)
 
 
 def _is_secret(field: models.Field, registration: _Registration) -> bool:
@@ -106,8 +115,6 @@ def _is_secret(field: models.Field, registration: _Registration) -> bool:
 def _geometry_summary(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
-    from django.contrib.gis.geos import GEOSGeometry  # noqa: PLC0415  (GDAL/GEOS only when needed)
-
     geom = value if isinstance(value, GEOSGeometry) else GEOSGeometry(value)
     return {
         "type": geom.geom_type,
@@ -156,14 +163,13 @@ def _comparable(field: models.Field, value: Any) -> Any:
     if value is None:
         return None
     if _is_geometry(field):
-        from django.contrib.gis.geos import GEOSGeometry  # noqa: PLC0415
-
         geom = value if isinstance(value, GEOSGeometry) else GEOSGeometry(value)
         return bytes(geom.ewkb)
     target = field.target_field if field.is_relation else field
     try:
         return target.to_python(value)
-    except Exception:  # noqa: BLE001  (a value the field cannot parse is compared as it is)
+    except (ValidationError, TypeError, ValueError):
+        # A value the field cannot parse is compared as it is.
         return value
 
 
@@ -194,8 +200,9 @@ def _registration_for(sender: type[models.Model]) -> _Registration | None:
 
 def _pre_save(sender, instance, raw=False, using=None, update_fields=None, **kwargs) -> None:
     registration = _registration_for(sender)
-    if registration is None or raw:
+    if registration is None:
         return
+    # Fixture loads (raw) are audited too: they change data like any other write.
     instance._audit_old = None
     if instance.pk is None:
         return
@@ -206,13 +213,15 @@ def _pre_save(sender, instance, raw=False, using=None, update_fields=None, **kwa
         instance._audit_old = {}
         return
     # values() gives raw column values (FK ids, GEOS geometries) without building a model instance.
-    old = sender._base_manager.using(using).filter(pk=instance.pk).values(*[f.attname for f in fields]).first()
+    old = (
+        sender._base_manager.using(using).filter(pk=instance.pk).values(*[f.attname for f in fields]).first()
+    )
     instance._audit_old = old  # None: a new row with a preset primary key
 
 
 def _post_save(sender, instance, created, raw=False, using=None, update_fields=None, **kwargs) -> None:
     registration = _registration_for(sender)
-    if registration is None or raw:
+    if registration is None:
         return
     old = getattr(instance, "_audit_old", None)
     instance._audit_old = None
@@ -224,7 +233,7 @@ def _post_save(sender, instance, created, raw=False, using=None, update_fields=N
             if new is None:
                 continue
             if _is_secret(field, registration):
-                changes[field.name] = [SECRET_MASK, SECRET_MASK]
+                changes[field.name] = [HIDDEN, HIDDEN]
             else:
                 changes[field.name] = [None, _record_value(field, new)]
         audit_record(action=AuditAction.CREATE, instance=instance, changes=changes)
@@ -236,7 +245,7 @@ def _post_save(sender, instance, created, raw=False, using=None, update_fields=N
         if _comparable(field, before) == _comparable(field, after):
             continue
         if _is_secret(field, registration):
-            changes[field.name] = [SECRET_MASK, SECRET_MASK]
+            changes[field.name] = [HIDDEN, HIDDEN]
         else:
             changes[field.name] = [_record_value(field, before), _record_value(field, after)]
     if changes:  # a save that changed nothing is not an event
@@ -253,15 +262,22 @@ def _post_delete(sender, instance, using=None, origin=None, **kwargs) -> None:
         if value is None:
             continue
         if _is_secret(field, registration):
-            changes[field.name] = [SECRET_MASK, SECRET_MASK]
+            changes[field.name] = [HIDDEN, HIDDEN]
         else:
             changes[field.name] = [_record_value(field, value), None]
     audit_record(action=AuditAction.DELETE, instance=instance, changes=changes)
 
 
-def _m2m_field(through: type[models.Model], model: type[models.Model]) -> models.ManyToManyField | None:
-    for field in model._meta.local_many_to_many:
-        if field.remote_field.through is through:
+def _m2m_field(
+    through: type[models.Model], model: type[models.Model], registration: _Registration
+) -> models.ManyToManyField | None:
+    """The registered model's plain (auto-created through) M2M field that ``through`` belongs to."""
+    for field in model._meta.many_to_many:
+        if (
+            field.remote_field.through is through
+            and through._meta.auto_created
+            and field.name not in registration.exclude
+        ):
             return field
     return None
 
@@ -284,8 +300,10 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, using=None, *
         return
     owner_model = model if reverse else type(instance)
     registration = _registration_for(owner_model)
-    field = _m2m_field(sender, owner_model._meta.concrete_model or owner_model)
-    if registration is None or field is None:
+    if registration is None:
+        return
+    field = _m2m_field(sender, owner_model, registration)
+    if field is None:
         return
     source = f"{field.m2m_field_name()}_id"
     target = f"{field.m2m_reverse_field_name()}_id"
@@ -315,7 +333,7 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, using=None, *
         if owner is None:
             continue
         if _is_secret(field, registration):
-            value = [SECRET_MASK, SECRET_MASK]
+            value = [HIDDEN, HIDDEN]
         else:
             value = [sorted(before[owner_pk], key=repr), sorted(after[owner_pk], key=repr)]
             value = [json_safe(value[0]), json_safe(value[1])]
@@ -373,10 +391,9 @@ def _wrap_command_execute() -> None:
             try:
                 return original(self, *args, **options)
             finally:
-                try:
+                # In an aborted transaction this fails, and the rollback undoes the setting anyway.
+                with contextlib.suppress(DatabaseError):
                     _set_truncate_allowed(using, False)
-                except DatabaseError:
-                    pass  # an aborted transaction: its rollback undoes the setting anyway
 
     execute._audit_wrapped = True  # type: ignore[attr-defined]
     BaseCommand.execute = execute  # type: ignore[method-assign]
@@ -388,15 +405,11 @@ _task_tokens: dict[str, object] = {}
 def _task_prerun(sender=None, task_id=None, task=None, **kwargs) -> None:
     name = getattr(task, "name", None) or getattr(sender, "name", "") or "?"
     outer = get_audit_context()
-    context = AuditContext(interface=AuditInterface.TASK, username=f"task:{name}"[:150], note=f"task {name}")
     if _inherit_person(outer):
+        context = replace(outer, interface=AuditInterface.TASK, note=f"task {name}")
+    else:
         context = AuditContext(
-            interface=AuditInterface.TASK,
-            ip=outer.ip,
-            actor=outer.actor,
-            username=outer.username,
-            request=outer.request,
-            note=f"task {name}",
+            interface=AuditInterface.TASK, username=f"task:{name}"[:150], note=f"task {name}"
         )
     _task_tokens[task_id] = push_audit_context(context)
 
@@ -408,16 +421,12 @@ def _task_postrun(sender=None, task_id=None, **kwargs) -> None:
 
 
 def _connect_celery() -> None:
-    from celery.signals import task_postrun, task_prerun  # noqa: PLC0415
-
     task_prerun.connect(_task_prerun, weak=False, dispatch_uid="accounts.audit.task_prerun")
     task_postrun.connect(_task_postrun, weak=False, dispatch_uid="accounts.audit.task_postrun")
 
 
 def audit_setup() -> None:
-    """Called once from ``AccountsConfig.ready()``. Safe to call again."""
-    from accounts.models import Organisation, Role, RoleAssignment, User  # noqa: PLC0415
-
+    """Run when ``AccountsConfig.ready()`` imports this module (below). Safe to call again."""
     # last_login changes at every login, which the login entries already record; the lockout fields
     # are security-relevant and stay.
     audit_register(User, exclude=["last_login"])
@@ -429,3 +438,8 @@ def audit_setup() -> None:
         audit_register(apps.get_model("geo", "AdminArea"))
     _wrap_command_execute()
     _connect_celery()
+
+
+# AccountsConfig.ready() imports this module, the way it imports accounts.signals; importing it before
+# the app registry is ready fails loudly here rather than leaving writes unaudited.
+audit_setup()

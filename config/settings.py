@@ -286,3 +286,9 @@ if TESTING:
 # GDAL < 3.9 cannot block network access from spatial references; we only ever pass EPSG codes
 # and never let users supply SRS definitions, so the warning does not apply here.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Audit log: client addresses behind proxies (accounts.middleware) ---------------------------
+# Addresses or networks of our own reverse proxies. When a request comes from one of them, the audit
+# log records the right-most X-Forwarded-For address that is not one of them; otherwise REMOTE_ADDR.
+# Empty (the default) trusts no header at all.
+AUDIT_TRUSTED_PROXIES = env_list("AUDIT_TRUSTED_PROXIES", [])

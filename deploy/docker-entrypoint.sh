@@ -17,6 +17,8 @@
 #   STATIC_SYNC_DIR          where the web role copies /app/staticfiles    (default: no copy)
 set -euo pipefail
 
+APP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"  # /app in the image
+
 log() { printf '%s entrypoint: %s\n' "$(date -u '+%Y-%m-%dT%H:%M:%SZ')" "$*" >&2; }
 
 role="${CONTAINER_ROLE:-auto}"
@@ -31,13 +33,14 @@ fi
 # One Python process per step: it loads the settings once (a malformed env variable stops here
 # with ImproperlyConfigured naming it) and loops inside, instead of starting Django every second.
 django_step() {
-  python - "$@" <<'PY'
+  (cd "$APP_DIR" && python - "$@") <<'PY'
 import os
 import sys
 import time
 
 import django
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
 from django.core.management import call_command
@@ -117,7 +120,7 @@ PY
 # (same stamp), so restarts are quick. Files keep their build-time mtimes, so nginx's ETag and
 # Last-Modified stay stable across restarts.
 sync_static() {
-  local src=/app/staticfiles dst="$1"
+  local src="$APP_DIR/staticfiles" dst="$1"
   local stamp_file="$dst/.collected-stamp" stamp
   [ -d "$src" ] || { log "no $src in the image; nothing to copy"; return 0; }
   mkdir -p "$dst"
