@@ -9,12 +9,11 @@ from accounts.choices import OrganisationKind
 from accounts.models import Organisation
 from core.demo import DemoContext, register_demo_loader
 from gis.models import AdminArea
+from gis.services.admin_areas import admin_areas_load_demo
 
 
 @register_demo_loader("administrative areas", order=20)
 def load_areas(ctx: DemoContext) -> None:
-    from gis.services.admin_areas import admin_areas_load_demo  # TEMP: module being written
-
     ctx.say(admin_areas_load_demo(shared_data_dir=settings.SHARED_DATA_DIR))
     linked = 0
     for org in Organisation.objects.filter(kind=OrganisationKind.DISTRICT, code__startswith="demo-"):

@@ -68,6 +68,8 @@ class AdminAreaRepair:
 
 @dataclass
 class AdminAreaImportResult:
+    """Adcodes created and updated, in file order, and the boundaries that had to be repaired."""
+
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     repaired: list[AdminAreaRepair] = field(default_factory=list)
@@ -100,6 +102,7 @@ def admin_areas_import(*, data: bytes | str, crs: str, source: str) -> AdminArea
     return result
 
 
+@transaction.atomic
 def admin_areas_load_demo(*, shared_data_dir: Path) -> str:
     """Zhuhai's districts: the real DataV boundaries when the shared data is there, else rough outlines."""
     path = shared_data_dir / DEMO_DATAV_FILE
@@ -232,11 +235,12 @@ def _parse_feature(feature: Any, *, crs: str) -> tuple[_AreaRecord, str | None]:
 def _geometry(geometry: Any) -> MultiPolygon:
     if not geometry:
         raise _FeatureProblem(_("it has no geometry."))
-    geom_type = geometry.get("type") if isinstance(geometry, dict) else None
+    if not isinstance(geometry, dict) or not isinstance(geometry.get("type"), str):
+        raise _FeatureProblem(_("the geometry is not a GeoJSON geometry object."))
+    geom_type = geometry["type"]
     if geom_type not in ("Polygon", "MultiPolygon"):
         raise _FeatureProblem(
-            _("the geometry is a %(type)s; only Polygon and MultiPolygon are accepted.")
-            % {"type": geom_type or _("not a GeoJSON geometry")}
+            _("the geometry is a %(type)s; only Polygon and MultiPolygon are accepted.") % {"type": geom_type}
         )
     coordinates = geometry.get("coordinates")
     polygons_coords = [coordinates] if geom_type == "Polygon" else coordinates

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, load_command_class
 from django.utils import translation
 
 from gis.choices import AreaLevel
@@ -259,6 +259,13 @@ BAD_FILES = [
         "has no geometry",
     ),
     (
+        "geometry not an object",
+        collection(
+            {"type": "Feature", "properties": {"adcode": 440499, "name": "某区"}, "geometry": "POLYGON"}
+        ),
+        "not a GeoJSON geometry object",
+    ),
+    (
         "a point",
         collection(feature(440499, "某区", [113.5, 22.2], geom_type="Point")),
         "the geometry is a Point",
@@ -269,7 +276,7 @@ BAD_FILES = [
         "the coordinates are malformed",
     ),
     (
-        "zero-area polygon",
+        "polygon collapsed to a line",
         collection(feature(440499, "某区", [[[113.5, 22.2], [113.6, 22.3], [113.6, 22.3], [113.5, 22.2]]])),
         "cannot be repaired into a polygon",
     ),
@@ -310,6 +317,23 @@ def test_bad_file_is_rejected_in_one_line_and_changes_nothing(imported, tmp_path
     assert bytes(AdminArea.objects.get(adcode="440403").geom.wkb) == doumen_wkb
 
 
+def test_a_failure_while_writing_rolls_back_every_row(imported, monkeypatch):
+    before = list(AdminArea.objects.order_by("adcode").values_list("adcode", "name", "updated_at"))
+    real_save = AdminArea.save
+
+    def save_failing_on_jinwan(self, *args, **kwargs):
+        if self.adcode == "440404":
+            raise RuntimeError("disk full")
+        real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(AdminArea, "save", save_failing_on_jinwan)
+    with pytest.raises(RuntimeError):
+        admin_areas_import(data=imported.read_bytes(), crs="gcj02", source="half")
+
+    assert list(AdminArea.objects.order_by("adcode").values_list("adcode", "name", "updated_at")) == before
+    assert not AdminArea.objects.filter(source="half").exists()
+
+
 def test_unknown_crs_is_rejected(imported, tmp_path):
     path = write_json(
         tmp_path / "ok.geojson", collection(feature(440403, "改名区", square(113.5, 22.2, 0.1)))
@@ -332,6 +356,19 @@ def test_crs_is_required(tmp_path):
     with pytest.raises(CommandError, match="--crs"):
         call_command("import_admin_areas", str(path), stdout=StringIO())
     assert not AdminArea.objects.exists()
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "converted to WGS 84"), ("zh-hans", "转换为 WGS 84")])
+def test_help_renders_in_each_language(language, words):
+    # argparse cannot format lazy translations; building the parser is where that would break.
+    with translation.override(language):
+        text = (
+            load_command_class("gis", "import_admin_areas")
+            .create_parser("manage.py", "import_admin_areas")
+            .format_help()
+        )
+    assert words in text
+    assert "--crs {gcj02,wgs84}" in text
 
 
 def test_unreadable_file_is_a_command_error(tmp_path):

@@ -16,18 +16,23 @@ from gis.services.admin_areas import (
 
 
 class Command(BaseCommand):
-    help = "Import administrative areas from a GeoJSON FeatureCollection; GCJ-02 is converted to WGS 84."
+    # Translated when the parser is built: argparse cannot format gettext_lazy proxies.
+    @property
+    def help(self) -> str:
+        return _(
+            "Import administrative areas from a GeoJSON FeatureCollection; GCJ-02 is converted to WGS 84."
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="GeoJSON FeatureCollection of Polygon/MultiPolygon.")
+        parser.add_argument("file", type=Path, help=_("GeoJSON FeatureCollection of Polygon/MultiPolygon."))
         # Required: guessing wrong shifts every boundary by ~600 m around Zhuhai without any error.
         parser.add_argument(
             "--crs",
             required=True,
             choices=SUPPORTED_CRS,
-            help="Coordinates of the file: gcj02 (DataV, AutoNavi) or wgs84.",
+            help=_("Coordinates of the file: gcj02 (DataV, AutoNavi) or wgs84."),
         )
-        parser.add_argument("--source", help="Where the data came from (default: the file name).")
+        parser.add_argument("--source", help=_("Where the data came from (default: the file name)."))
 
     def handle(self, *args, file: Path, crs: str, source: str | None, **options) -> None:
         try:
