@@ -16,9 +16,11 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS node
+# Optional mirror for intranet builds, e.g. --build-arg NPM_REGISTRY=https://npm.example.gov.cn/
+ARG NPM_REGISTRY=""
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error ${NPM_REGISTRY:+--registry "$NPM_REGISTRY"}
 
 # ---------------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS base
@@ -47,6 +49,8 @@ RUN groupadd --system --gid 10001 app \
 
 # ---------------------------------------------------------------------------------------------
 FROM base AS builder
+# Optional mirror for intranet builds, e.g. --build-arg PIP_INDEX=https://pypi.example.gov.cn/simple
+ARG PIP_INDEX=""
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gcc libc6-dev libpq-dev \
  && rm -rf /var/lib/apt/lists/*
@@ -58,8 +62,8 @@ COPY pyproject.toml ./
 RUN python -m venv "$VIRTUAL_ENV" \
  && python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; open('requirements.txt', 'w').write('\n'.join(deps) + '\n')" \
  && cat requirements.txt \
- && pip install --upgrade pip setuptools wheel \
- && pip install -r requirements.txt \
+ && pip install ${PIP_INDEX:+--index-url "$PIP_INDEX"} --upgrade pip setuptools wheel \
+ && pip install ${PIP_INDEX:+--index-url "$PIP_INDEX"} -r requirements.txt \
  && python -c "import psycopg2, daphne, celery, channels_redis, django; print('django', django.get_version())"
 
 # ---------------------------------------------------------------------------------------------
@@ -74,7 +78,8 @@ COPY --from=node /build/node_modules ./node_modules
 # Build-only settings: DJANGO_DEBUG=false so the production settings path is what gets checked,
 # a throwaway SECRET_KEY (settings refuse to start without one when DEBUG is off; this key is never
 # used at run time), and a DATABASE_URL that is only parsed: neither command connects to the
-# database or Redis. Empty locale/ and static/ are not in git, hence the mkdir.
+# database or Redis. The mkdir: git keeps no empty directory, and compilemessages stops when no
+# locale directory exists at all.
 RUN mkdir -p locale static \
  && export DJANGO_DEBUG=false \
            SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
