@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.selectors.audit import audit_verify_report
 
@@ -15,13 +14,16 @@ _ANCHOR = re.compile(r"^(\d+):([0-9a-f]{64})$")
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Verify the audit log hash chain: reports every changed, inserted or deleted entry.")
+    # Translated when the parser is built: argparse cannot format gettext_lazy proxies.
+    @property
+    def help(self) -> str:
+        return _("Verify the audit log hash chain: reports every changed, inserted or deleted entry.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--anchor",
             metavar="ID:HASH",
-            help=gettext_lazy(
+            help=_(
                 "An entry id and hash printed by an earlier run and kept elsewhere; "
                 "detects entries cut off the end of the log."
             ),
