@@ -219,6 +219,16 @@ def _pre_save(sender, instance, raw=False, using=None, update_fields=None, **kwa
     instance._audit_old = old  # None: a new row with a preset primary key
 
 
+def _change(field, registration, before: Any, after: Any) -> list[Any]:
+    """The recorded ``[old, new]`` pair of one field; a missing side (create, delete) is None."""
+    if _is_secret(field, registration):
+        return [HIDDEN, HIDDEN]
+    return [
+        None if before is None else _record_value(field, before),
+        None if after is None else _record_value(field, after),
+    ]
+
+
 def _post_save(sender, instance, created, raw=False, using=None, update_fields=None, **kwargs) -> None:
     registration = _registration_for(sender)
     if registration is None:
@@ -232,10 +242,7 @@ def _post_save(sender, instance, created, raw=False, using=None, update_fields=N
             new = getattr(instance, field.attname)
             if new is None:
                 continue
-            if _is_secret(field, registration):
-                changes[field.name] = [HIDDEN, HIDDEN]
-            else:
-                changes[field.name] = [None, _record_value(field, new)]
+            changes[field.name] = _change(field, registration, None, new)
         audit_record(action=AuditAction.CREATE, instance=instance, changes=changes)
         return
     for field in fields:
@@ -244,10 +251,7 @@ def _post_save(sender, instance, created, raw=False, using=None, update_fields=N
         before, after = old[field.attname], getattr(instance, field.attname)
         if _comparable(field, before) == _comparable(field, after):
             continue
-        if _is_secret(field, registration):
-            changes[field.name] = [HIDDEN, HIDDEN]
-        else:
-            changes[field.name] = [_record_value(field, before), _record_value(field, after)]
+        changes[field.name] = _change(field, registration, before, after)
     if changes:  # a save that changed nothing is not an event
         audit_record(action=AuditAction.UPDATE, instance=instance, changes=changes)
 
@@ -261,10 +265,7 @@ def _post_delete(sender, instance, using=None, origin=None, **kwargs) -> None:
         value = getattr(instance, field.attname)
         if value is None:
             continue
-        if _is_secret(field, registration):
-            changes[field.name] = [HIDDEN, HIDDEN]
-        else:
-            changes[field.name] = [_record_value(field, value), None]
+        changes[field.name] = _change(field, registration, value, None)
     audit_record(action=AuditAction.DELETE, instance=instance, changes=changes)
 
 
