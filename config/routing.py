@@ -1,3 +1,5 @@
-"""WebSocket routes. Each app that pushes live data adds its ``websocket_urlpatterns`` here."""
+"""WebSocket routes, collected from the apps that push live data."""
 
-websocket_urlpatterns: list = []
+from emergency.routing import websocket_urlpatterns as emergency_routes
+
+websocket_urlpatterns: list = [*emergency_routes]

@@ -135,12 +135,12 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # Pub/sub: lower latency and CPU for fan-out to many screens (PERFORMANCE.md §2). It keeps no
+        # backlog, which is fine because alerts live in the database and screens replay from there.
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
             "hosts": [CHANNEL_LAYER_URL],
             "prefix": env_str("CHANNEL_LAYER_PREFIX", "cc"),
-            "capacity": 1000,
-            "expiry": 60,
         },
     }
 }
@@ -280,8 +280,10 @@ LOGGING = {
 if TESTING:
     # Fast hashing keeps login tests quick; the SM3 hasher itself is tested directly.
     PASSWORD_HASH_ITERATIONS = 1_000
-    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "cc-test"
-    CACHES["default"]["KEY_PREFIX"] = "cc-test"
+    # Suites run side by side on one Redis (one per database) must not hear each other.
+    _test_prefix = f"cc-test-{DATABASES['default']['NAME']}"
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = _test_prefix
+    CACHES["default"]["KEY_PREFIX"] = _test_prefix
 
 # GDAL < 3.9 cannot block network access from spatial references; we only ever pass EPSG codes
 # and never let users supply SRS definitions, so the warning does not apply here.
@@ -292,3 +294,14 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # log records the right-most X-Forwarded-For address that is not one of them; otherwise REMOTE_ADDR.
 # Empty (the default) trusts no header at all.
 AUDIT_TRUSTED_PROXIES = env_list("AUDIT_TRUSTED_PROXIES", [])
+
+# --- One map and live screens -------------------------------------------------------------------
+# GeoJSON answers with at most this many features; past it the client is told to zoom in or use
+# the vector tiles (documented in the API schema).
+LAYER_GEOJSON_MAX_FEATURES = env_int("LAYER_GEOJSON_MAX_FEATURES", 5000, minimum=1)
+# A (re)connecting screen gets this many recent alerts, then every alert after the last id it saw,
+# up to LIVE_REPLAY_LIMIT per sync (it asks again while more remain).
+LIVE_SNAPSHOT_ALERTS = env_int("LIVE_SNAPSHOT_ALERTS", 50, minimum=1)
+LIVE_REPLAY_LIMIT = env_int("LIVE_REPLAY_LIMIT", 500, minimum=1)
+# Screens re-sync this often; it heals a push lost while Redis restarted.
+LIVE_SYNC_SECONDS = env_int("LIVE_SYNC_SECONDS", 20, minimum=2)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EmergencyConfig(AppConfig):
     name = "emergency"
     verbose_name = _("Emergency command")
+
+    def ready(self) -> None:
+        from accounts.audit import audit_register
+        from emergency import bigscreen, layers  # noqa: F401  (register panels and map layers)
+        from emergency.models import Alert
+
+        audit_register(Alert)

@@ -9,4 +9,8 @@ class GisConfig(AppConfig):
     verbose_name = _("Maps and areas")
 
     def ready(self) -> None:
-        from gis import demo  # noqa: F401  (registers the demo loader)
+        from accounts.audit import audit_register
+        from gis import demo, layers  # noqa: F401  (register the demo loader and the map layers)
+        from gis.models import RiskZone
+
+        audit_register(RiskZone)

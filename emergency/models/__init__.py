@@ -1,0 +1,3 @@
+from emergency.models.alerts import Alert
+
+__all__ = ["Alert"]
