@@ -197,6 +197,13 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # HMAC-SM3 key for the audit hash chain; kept outside the database so that rewriting the log
 # and recomputing the chain needs more than database access.
 AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", SECRET_KEY)
+# SM4 key (32 hex digits) for personal data and secrets stored encrypted (core.fields). Without it
+# a key is derived from SECRET_KEY, which is only acceptable in development.
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
+if FIELD_ENCRYPTION_KEY and not re.fullmatch(r"[0-9a-fA-F]{32}", FIELD_ENCRYPTION_KEY):
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be 32 hexadecimal digits (16 bytes)")
+if not FIELD_ENCRYPTION_KEY and not DEBUG:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set when DJANGO_DEBUG is false")
 
 # --- Internationalisation and time ----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
