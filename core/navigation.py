@@ -32,9 +32,17 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section(
-        "onemap", _("One map"), _("The city's safety on one map: layers, warnings, incidents and resources.")
+        "onemap",
+        _("One map"),
+        _("The city's safety on one map: layers, warnings, incidents and resources."),
+        "gis:onemap",
     ),
-    Section("bigscreen", _("Command big screen"), _("The live 1920×1080 screen of the command centre.")),
+    Section(
+        "bigscreen",
+        _("Command big screen"),
+        _("The live 1920×1080 screen of the command centre."),
+        "emergency:bigscreen",
+    ),
     Section("incidents", _("Incidents"), _("Incident intake, verification, response and closure.")),
     Section("resources", _("Emergency resources"), _("Rescue teams, depots and stock, experts, shelters.")),
     Section("plans", _("Emergency plans"), _("Digital plans, response levels and activation.")),

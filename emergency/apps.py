@@ -10,5 +10,8 @@ class EmergencyConfig(AppConfig):
         from accounts.audit import audit_register
         from emergency import bigscreen, layers  # noqa: F401  (register panels and map layers)
         from emergency.models import Alert
+        from emergency.views import live_config
+        from gis.catalogue import map_page_extra_register
 
         audit_register(Alert)
+        map_page_extra_register(live_config)

@@ -65,10 +65,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "detail": "last_id must be a non-negative integer"})
             return
         self.wants_panels = bool(content.get("panels"))
-        await self.send_json(await self._sync(last_id))
+        await self.send_json(await self._sync_reply(last_id))
 
     @database_sync_to_async
-    def _sync(self, last_id: int | None) -> dict:
+    def _sync_reply(self, last_id: int | None) -> dict:
         recent = alerts_recent(user=self.user, limit=settings.LIVE_SNAPSHOT_ALERTS)
         missed = []
         if last_id is not None:

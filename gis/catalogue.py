@@ -173,3 +173,21 @@ def layer_changed_on_commit(key: str) -> None:
 
     announce.layer_key = key  # type: ignore[attr-defined]
     transaction.on_commit(announce)
+
+
+# Higher apps add to the map pages' configuration (the live socket, its labels) without gis
+# importing them: each provider takes the request and returns a dict merged into the page config.
+_PAGE_EXTRAS: list[Callable[[object], dict]] = []
+
+
+def map_page_extra_register(provider: Callable[[object], dict]) -> Callable[[object], dict]:
+    if provider not in _PAGE_EXTRAS:
+        _PAGE_EXTRAS.append(provider)
+    return provider
+
+
+def map_page_extras(request) -> dict:
+    extras: dict = {}
+    for provider in _PAGE_EXTRAS:
+        extras.update(provider(request))
+    return extras

@@ -6,7 +6,6 @@ Tiles are a plain Django view: it is the hot path, and DRF's negotiation would o
 from __future__ import annotations
 
 import hashlib
-import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -15,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gis.api.views import layer_catalogue_json
-from gis.catalogue import layer_get, layer_visible_to, layers_for_user
+from gis.catalogue import layer_get, layer_visible_to, layers_for_user, map_page_extras
 from gis.choices import AreaLevel
 from gis.models import AdminArea
 from gis.selectors.layers import TileOutOfRange, layer_tile
@@ -56,21 +55,31 @@ def tile(request: HttpRequest, key: str, z: int, x: int, y: int) -> HttpResponse
     return response
 
 
-def map_context(user) -> dict:
+def map_text() -> dict:
+    """Words the map's script shows, in the page's language."""
+    return {
+        "open_record": _("Open the record"),
+        "popup_error": _("The details could not be loaded."),
+        "live": _("live"),
+        "min_zoom": _("from zoom %s"),
+        "no_results": _("Nothing found."),
+    }
+
+
+def map_context(request: HttpRequest) -> dict:
     districts = [
         {"adcode": a.adcode, "name": a.name, "id": a.pk}
         for a in AdminArea.objects.filter(level=AreaLevel.DISTRICT).order_by("adcode")
     ]
     return {
-        "catalogue": [layer_catalogue_json(layer) for layer in layers_for_user(user=user)],
+        "catalogue": [layer_catalogue_json(layer) for layer in layers_for_user(user=request.user)],
         "districts": districts,
         "basemap": settings.BASEMAP_TILE_URL,
-        "basemap_attribution": settings.BASEMAP_ATTRIBUTION,
+        "text": map_text(),
+        **map_page_extras(request),
     }
 
 
 @login_required
 def onemap(request: HttpRequest) -> HttpResponse:
-    context = map_context(request.user)
-    context["map_config"] = json.loads(json.dumps(context))
-    return render(request, "gis/onemap.html", context)
+    return render(request, "gis/onemap.html", {"map_config": map_context(request)})
