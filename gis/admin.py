@@ -1,7 +1,7 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
-from gis.models import AdminArea
+from gis.models import AdminArea, RiskZone
 
 
 @admin.register(AdminArea)
@@ -11,4 +11,13 @@ class AdminAreaAdmin(LeafletGeoAdmin):
     search_fields = ["name", "adcode"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(RiskZone)
+class RiskZoneAdmin(LeafletGeoAdmin):
+    list_display = ["name", "level", "district", "hazard", "assessed_on", "source"]
+    list_filter = ["level", "district"]
+    search_fields = ["name", "hazard"]
+    list_select_related = ["district"]
     readonly_fields = ["created_at", "updated_at"]

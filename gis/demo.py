@@ -47,7 +47,9 @@ def load_risk_zones(ctx: DemoContext) -> None:
         dx, dy = (east - west) / 3, (north - south) / 3
         for i in range(3):
             for j in range(3):
-                cell = Polygon.from_bbox((west + i * dx, south + j * dy, west + (i + 1) * dx, south + (j + 1) * dy))
+                cell = Polygon.from_bbox(
+                    (west + i * dx, south + j * dy, west + (i + 1) * dx, south + (j + 1) * dy)
+                )
                 cell.srid = 4326
                 part = district.geom.intersection(cell)
                 if part.empty or part.area < 1e-6:

@@ -35,8 +35,13 @@ def user_role_codes(*, user: User) -> set[str]:
 
 
 def user_district_adcode(*, user: User) -> str | None:
-    """The district of the user's organisation (a town's parent district), if it has one."""
+    """The district the user's organisation lies in: the nearest organisation up the tree with an
+    area decides (an enterprise inherits its town's, a town its district's)."""
     organisation = getattr(user, "organisation", None)
+    hops = 0
+    while organisation is not None and organisation.admin_area_id is None and hops < 20:
+        organisation = organisation.parent
+        hops += 1
     area = organisation.admin_area if organisation is not None else None
     while area is not None and area.level not in (AreaLevel.DISTRICT, AreaLevel.CITY, AreaLevel.PROVINCE):
         area = area.parent

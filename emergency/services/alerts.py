@@ -10,6 +10,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit_context import audit_context
 from accounts.choices import RoleCode
 from accounts.models import User
 from core.realtime import broadcast_on_commit
@@ -134,8 +135,10 @@ def alert_acknowledge(*, alert_id: int, user: User) -> Alert:
         )
     alert.acknowledged_by = user
     alert.acknowledged_at = timezone.now()
-    # save() is audited field by field (emergency.apps registers Alert with the audit log).
-    alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    # save() is audited field by field (emergency.apps registers Alert with the audit log); the
+    # acknowledging user is the actor whichever interface called.
+    with audit_context(actor=user):
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
     _broadcast(alert, ALERT_UPDATED)
     return alert
 
