@@ -107,7 +107,10 @@ def database_from_url(name: str, default: str) -> dict[str, object]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(port or ""),
-        "CONN_MAX_AGE": 60,
+        # Under ASGI every worker thread keeps its own connection and they are not reliably closed,
+        # so persistent connections pile up until PostgreSQL refuses clients (Django's docs advise
+        # against them with ASGI). Override with DATABASE_CONN_MAX_AGE where it is known to be safe.
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
         "CONN_HEALTH_CHECKS": True,
         "ATOMIC_REQUESTS": False,
     }

@@ -98,4 +98,13 @@ def _active_warnings(user: User) -> dict:
 
 ACTIVE_WARNINGS = "active_warnings"
 
-register_panel(Panel(ACTIVE_WARNINGS, _("Active warnings by colour"), "pie", _active_warnings, order=10))
+register_panel(
+    Panel(
+        ACTIVE_WARNINGS,
+        _("Active warnings by colour"),
+        "pie",
+        _active_warnings,
+        order=10,
+        empty=_("No active warnings."),
+    )
+)

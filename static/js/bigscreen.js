@@ -23,7 +23,7 @@
 
   function tick() {
     var now = new Date();
-    document.getElementById("clock").textContent = fmt(now.toISOString()).slice(6) + " " + now.getFullYear();
+    document.getElementById("clock").textContent = now.getFullYear() + "-" + fmt(now.toISOString());
     var fresh = document.getElementById("freshness");
     if (lastData) {
       var secs = Math.round((now - lastData) / 1000);
@@ -58,6 +58,12 @@
     var series = data.series || [];
     var total = series.reduce(function (s, item) { return s + (item.value || 0); }, 0);
     box.dataset.total = total;
+    if (!total) {
+      if (charts[panel.key]) { charts[panel.key].dispose(); delete charts[panel.key]; }
+      body.innerHTML = "";
+      body.appendChild(el("p", { class: "empty", text: panel.empty }));
+      return;
+    }
     var chart = charts[panel.key];
     if (!chart) { body.innerHTML = ""; chart = charts[panel.key] = echarts.init(body, null, { renderer: "canvas" }); }
     var textStyle = { color: "#dbe7ff", fontSize: 18 };

@@ -106,9 +106,10 @@
     var self = this;
     if (msg.type === "synced") {
       var first = this.lastId === null;
-      msg.snapshot.forEach(function (a) { self.take(a, false); });
-      // Alerts missed while away are new to this screen, even if they are not new to the server.
+      // Alerts missed while away are new to this screen, even if they are not new to the server;
+      // take them before the snapshot (which holds them too) so they are announced.
       msg.missed.forEach(function (a) { self.take(a, !first); });
+      msg.snapshot.forEach(function (a) { self.take(a, false); });
       if (this.lastId === null) this.lastId = msg.latest_id || 0;
       if (msg.panels && this.opts.onPanels) this.opts.onPanels(msg.panels);
       if (this.opts.onSynced) this.opts.onSynced(msg);

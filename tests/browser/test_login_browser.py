@@ -1,43 +1,11 @@
 """Log in through headless Chromium and see the Chinese home page."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import PASSWORD, UserFactory
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"Chromium is required for browser tests ({CHROMIUM}); `make test` installs it")
-    # Playwright's sync API runs an event loop in this thread; the ORM work is done before it starts.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 800}, locale="zh-CN")
-        try:
-            yield page
-        finally:
-            browser.close()
 
 
 def test_login_shows_the_chinese_home_page(live_server, browser_page):
