@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from accounts.models import AuditEntry
 from emergency.models import Alert
@@ -59,7 +60,7 @@ def test_role_targets(personas):
     ],
 )
 def test_bad_input_is_refused_and_nothing_written(personas, kwargs, message):
-    with pytest.raises(ValidationError, match=message):
+    with translation.override("en"), pytest.raises(ValidationError, match=message):
         raise_alert(**kwargs)
     assert not Alert.objects.exists()
 
