@@ -168,7 +168,7 @@ def test_feature_popup_and_search(personas, zones):
     client = client_for(personas.commander)
     detail = client.get(f"/api/layers/risk_zones/features/{zones[0].pk}/").json()
     assert detail["label"] == "拱北高风险区"
-    assert {"name": "district__name", "label": "名称", "value": "香洲区"} in detail["fields"]
+    assert {"name": "district__name", "label": "所属区", "value": "香洲区"} in detail["fields"]
     assert detail["url"] == f"/admin/geo/riskzone/{zones[0].pk}/change/"
     assert client.get("/api/layers/risk_zones/features/999999/").status_code == 404
     hits = client.get("/api/layers/search/?q=高风险").json()["results"]
