@@ -213,16 +213,14 @@ def layer_feature(layer: Layer, *, user: User, pk: int) -> dict:
     fields = []
     for name in layer.detail_fields:
         value = obj
-        field = None
+        # A path through a relation ("district__name") is labelled by its first field ("district").
+        label = str(obj._meta.get_field(name.split("__")[0]).verbose_name)
         for part in name.split("__"):
             if value is None:
                 break
-            field = value._meta.get_field(part)
             display = getattr(value, f"get_{part}_display", None)
             value = display() if display is not None else getattr(value, part)
-        fields.append(
-            {"name": name, "label": str(field.verbose_name) if field else name, "value": _display(value)}
-        )
+        fields.append({"name": name, "label": label, "value": _display(value)})
     geom = getattr(obj, layer.geom_field)
     return {
         "layer": layer.key,
