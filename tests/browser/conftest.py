@@ -115,8 +115,7 @@ class DaphneServer:
         return result.stdout
 
 
-@pytest.fixture
-def daphne(transactional_db):
+def daphne_env(**extra: str) -> dict[str, str]:
     db = connection.settings_dict
     env = dict(os.environ)
     env.update(
@@ -127,10 +126,62 @@ def daphne(transactional_db):
             "SERVE_STATIC": "true",
             "DJANGO_DEBUG": "true",
             "LIVE_SYNC_SECONDS": "5",
+            **extra,
         }
     )
     env.pop("DJANGO_TESTING", None)
-    server = DaphneServer(env)
+    return env
+
+
+@pytest.fixture
+def daphne(transactional_db):
+    server = DaphneServer(daphne_env())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class RedisServer:
+    """A private, throw-away redis-server that a test may stop and start again."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is required (make test installs it)")
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("private redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def private_redis():
+    server = RedisServer()
     server.start()
     try:
         yield server
