@@ -14,12 +14,14 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from gis.asgi import TileRoute  # noqa: E402
 
-http_app = django_asgi_app
+# Tiles take a lean route in front of Django (see gis/asgi.py); everything else goes through Django.
+http_app = TileRoute(django_asgi_app, workers=settings.TILE_WORKERS)
 if settings.SERVE_STATIC:
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
-    http_app = ASGIStaticFilesHandler(django_asgi_app)
+    http_app = ASGIStaticFilesHandler(http_app)
 
 application = ProtocolTypeRouter(
     {

@@ -312,3 +312,8 @@ LIVE_SNAPSHOT_ALERTS = env_int("LIVE_SNAPSHOT_ALERTS", 50, minimum=1)
 LIVE_REPLAY_LIMIT = env_int("LIVE_REPLAY_LIMIT", 500, minimum=1)
 # Screens re-sync this often; it heals a push lost while Redis restarted.
 LIVE_SYNC_SECONDS = env_int("LIVE_SYNC_SECONDS", 20, minimum=2)
+# Vector tiles are made on this many worker threads, each keeping one database connection.
+TILE_WORKERS = env_int("TILE_WORKERS", 4, minimum=1, maximum=64)
+# How long a tile request may trust an earlier lookup of its session (a sign-out takes this long to
+# reach tiles; pages and the API check on every request).
+TILE_SESSION_CACHE_SECONDS = env_int("TILE_SESSION_CACHE_SECONDS", 10, minimum=0, maximum=300)

@@ -1,57 +1,29 @@
-"""The one-map page and the vector tiles.
-
-Tiles are a plain Django view: it is the hot path, and DRF's negotiation would only add cost.
-"""
+"""The one-map page and the vector tiles."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gis.api.views import layer_catalogue_json
-from gis.catalogue import layer_get, layer_visible_to, layers_for_user, map_page_extras
+from gis.catalogue import layers_for_user, map_page_extras
 from gis.choices import AreaLevel
 from gis.models import AdminArea
-from gis.selectors.layers import TileOutOfRange, layer_tile
-
-MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
-
-
-def _error(status: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse({"code": code, "detail": detail}, status=status)
+from gis.tiles import tile_result
 
 
 def tile(request: HttpRequest, key: str, z: int, x: int, y: int) -> HttpResponse:
-    """``/tiles/<layer>/<z>/<x>/<y>.pbf``: one Mapbox vector tile, made by ST_AsMVT."""
-    user = request.user
-    if not user.is_authenticated:
-        return _error(401, "not_authenticated", _("Sign in to see map layers."))
-    layer = layer_get(key)
-    if layer is None:
-        return _error(404, "unknown_layer", _("There is no layer called %(key)s.") % {"key": key})
-    if not layer_visible_to(layer, user=user):
-        return _error(403, "forbidden", _("You may not see this layer."))
-    try:
-        body = layer_tile(layer, user=user, z=z, x=x, y=y)
-    except TileOutOfRange as exc:
-        return _error(400, "bad_tile", str(exc))
-    # The ETag is the content's hash: a changed feature changes it at once, so a revalidated tile is
-    # never stale, and an unchanged one costs a 304 instead of the bytes.
-    etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(body, content_type=MVT_CONTENT_TYPE)
-    response["ETag"] = etag
-    # Tiles depend on the user's roles and organisation: browsers may keep them, shared caches not;
-    # no-cache makes the browser revalidate each time, so live layers never show old data.
-    response["Cache-Control"] = "private, no-cache"
-    response["Vary"] = "Cookie"
+    """``/tiles/<layer>/<z>/<x>/<y>.pbf`` through Django (tests, WSGI); under Daphne the same
+    answer comes from the lean route in ``gis.asgi``."""
+    result = tile_result(
+        user=request.user, key=key, z=z, x=x, y=y, if_none_match=request.headers.get("If-None-Match", "")
+    )
+    response = HttpResponse(result.body, status=result.status)
+    for name, value in result.headers.items():
+        response[name] = value
     return response
 
 
