@@ -87,12 +87,26 @@ def _language(headers: dict[bytes, bytes], cookies: SimpleCookie) -> str:
     return settings.LANGUAGE_CODE
 
 
+_tuned = threading.local()
+
+
+def _tune_connection() -> None:
+    """Parallel query forks workers for every tile and halves throughput on a small machine
+    (bench/README.md); tile connections turn it off, once per connection."""
+    connection.ensure_connection()
+    if getattr(_tuned, "connection_id", None) != id(connection.connection):
+        with connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
+        _tuned.connection_id = id(connection.connection)
+
+
 def _serve(
     key: str, z: int, x: int, y: int, session_key: str, if_none_match: str, language: str
 ) -> TileResult:
     """Runs on a tile worker thread, which keeps its database connection between tiles."""
     for attempt in (1, 2):
         try:
+            _tune_connection()
             with translation.override(language):
                 user = _session_users.get(session_key) if session_key else AnonymousUser()
                 return tile_result(user=user, key=key, z=z, x=x, y=y, if_none_match=if_none_match)
