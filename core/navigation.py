@@ -53,7 +53,12 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section("forestfire", _("Forest fire prevention"), _("Fire bans, fire points and fire danger.")),
     Section("enterprise", _("Enterprise safety"), _("Weekly checklists, hazards and their rectification.")),
-    Section("ingest", _("Data ingest"), _("Feeds from other bureaus, run records and quarantine.")),
+    Section(
+        "ingest",
+        _("Data ingest"),
+        _("Feeds from other bureaus, run records and quarantine."),
+        "ingest:health",
+    ),
     Section(
         "admin",
         _("System administration"),

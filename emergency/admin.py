@@ -1,6 +1,7 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
+from emergency import admin_warnings  # noqa: F401  (received CAP warnings)
 from emergency.models import Alert
 
 

@@ -8,7 +8,7 @@ class EmergencyConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.audit import audit_register
-        from emergency import bigscreen, layers  # noqa: F401  (register panels and map layers)
+        from emergency import bigscreen, layers, warnings_layers  # noqa: F401  (register panels and map layers)
         from emergency.models import Alert
         from emergency.views import live_config
         from gis.catalogue import map_page_extra_register

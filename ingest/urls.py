@@ -1,3 +1,9 @@
+from django.urls import path
+
+from ingest import views
+
 app_name = "ingest"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.health, name="health"),
+]

@@ -1,9 +1,8 @@
 """The bench layer, declared like any app's layer (``gis.catalogue``)."""
 
+from bench.benchapp.models import BenchPoint
 from gis.catalogue import Layer, Style, layer_register
 from gis.choices import RISK_LEVEL_COLOURS
-
-from bench.benchapp.models import BenchPoint
 
 LAYER_KEY = "bench_points"
 LEVELS = tuple(str(level) for level in RISK_LEVEL_COLOURS)

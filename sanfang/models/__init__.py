@@ -1,0 +1,3 @@
+from sanfang.models.stations import Reading, Station
+
+__all__ = ["Reading", "Station"]
