@@ -27,6 +27,29 @@ def _crud(app_label: str, model: str) -> tuple[str, ...]:
 
 ADMIN = ExclusiveGroup.ADMINISTRATION
 
+# --- Command core (emergency: incidents and resources) ---
+_RESOURCE_MODELS = ("rescueteam", "teammember", "depot", "stockitem", "expert", "shelter", "medicalfacility")
+_VIEW_RESOURCES = tuple(f"emergency.view_{m}" for m in (*_RESOURCE_MODELS, "stockmovement", "dispatch"))
+# Anyone who may report an incident may also add to its timeline (within their scope).
+_REPORT_INCIDENTS = (
+    "emergency.view_incidenttype",
+    "emergency.view_incident",
+    "emergency.add_incident",
+    "emergency.view_incidentupdate",
+    "emergency.add_incidentupdate",
+)
+_COMMAND = (
+    *_REPORT_INCIDENTS,
+    "emergency.change_incident",
+    "emergency.handle_incident",
+    *(p for m in _RESOURCE_MODELS for p in _crud("emergency", m)),
+    "emergency.view_stockmovement",
+    "emergency.add_stockmovement",
+    "emergency.view_dispatch",
+    "emergency.add_dispatch",
+    "emergency.change_dispatch",
+)
+
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     # 三权分立: the system administrator runs users and configuration but cannot read the audit log;
     # the security administrator sets roles and permissions; the audit administrator only reads the log.
@@ -43,6 +66,8 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             *_crud("django_celery_beat", "periodictask"),
             *_crud("django_celery_beat", "intervalschedule"),
             *_crud("django_celery_beat", "crontabschedule"),
+            *_crud("accounts", "apikey"),
+            *_crud("emergency", "incidenttype"),
         ),
     ),
     RoleSpec(
@@ -75,6 +100,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "accounts.view_organisation",
             "emergency.view_alert",
             "emergency.acknowledge_alert",
+            *_COMMAND,
         ),
     ),
     RoleSpec(
@@ -87,15 +113,20 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "accounts.view_organisation",
             "emergency.view_alert",
             "emergency.acknowledge_alert",
+            *_COMMAND,
         ),
     ),
-    RoleSpec(RoleCode.MEMBER_UNIT_STAFF),
-    RoleSpec(RoleCode.GRID_INSPECTOR),
-    RoleSpec(RoleCode.ENTERPRISE_ADMIN),
+    RoleSpec(RoleCode.MEMBER_UNIT_STAFF, permissions=(*_REPORT_INCIDENTS, *_VIEW_RESOURCES)),
+    RoleSpec(RoleCode.GRID_INSPECTOR, permissions=_REPORT_INCIDENTS),
+    RoleSpec(RoleCode.ENTERPRISE_ADMIN, permissions=_REPORT_INCIDENTS),
     RoleSpec(RoleCode.ENTERPRISE_STAFF),
     RoleSpec(RoleCode.THIRD_PARTY_INSPECTOR),
     RoleSpec(RoleCode.ENFORCEMENT_OFFICER),
-    RoleSpec(RoleCode.API_CLIENT),
+    # Other bureaus' systems (API keys); each key's scopes narrow this further.
+    RoleSpec(
+        RoleCode.API_CLIENT,
+        permissions=(*_REPORT_INCIDENTS, *_VIEW_RESOURCES, "emergency.add_dispatch", "emergency.view_alert"),
+    ),
 )
 
 ROLE_SPECS_BY_CODE = {spec.code.value: spec for spec in ROLE_SPECS}
