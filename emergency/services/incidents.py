@@ -226,19 +226,12 @@ def incident_transition(*, user: User, incident_id: int, status: str, note: str 
     allowed = INCIDENT_TRANSITIONS[incident.status]
     if status not in allowed:
         names = ", ".join(str(IncidentStatus(s).label) for s in sorted(allowed)) or _("none")
-        raise IncidentTransitionError(
-            {
-                "status": _(
-                    "An incident that is %(current)s cannot become %(wanted)s; allowed next: %(allowed)s."
-                )
-                % {
-                    "current": IncidentStatus(incident.status).label,
-                    "wanted": IncidentStatus(status).label,
-                    "allowed": names,
-                }
-            },
-            code="forbidden_transition",
-        )
+        message = _("An incident that is %(current)s cannot become %(wanted)s; allowed next: %(allowed)s.") % {
+            "current": IncidentStatus(incident.status).label,
+            "wanted": IncidentStatus(status).label,
+            "allowed": names,
+        }
+        raise IncidentTransitionError({"status": ValidationError(message, code="forbidden_transition")})
     if status == IncidentStatus.DISMISSED and not note.strip():
         raise ValidationError({"note": _("Say why the incident is dismissed.")})
     old = incident.status

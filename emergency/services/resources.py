@@ -50,13 +50,13 @@ def _stock_change(*, item: StockItem, delta: int, kind: str, user: User, note: s
         items = items.filter(quantity__gte=-delta)
     if items.update(quantity=F("quantity") + delta) != 1:
         current = StockItem.objects.filter(pk=item.pk).values_list("quantity", flat=True).first() or 0
-        raise InsufficientStock(
-            {
-                "quantity": _("Only %(available)d %(unit)s of %(name)s left; %(wanted)d requested.")
-                % {"available": current, "unit": item.unit, "name": item.name, "wanted": -delta}
-            },
-            code="insufficient_stock",
-        )
+        message = _("Only %(available)d %(unit)s of %(name)s left; %(wanted)d requested.") % {
+            "available": current,
+            "unit": item.unit,
+            "name": item.name,
+            "wanted": -delta,
+        }
+        raise InsufficientStock({"quantity": ValidationError(message, code="insufficient_stock")})
     # Our UPDATE holds the row lock until commit, so this read is exactly what we left.
     after = StockItem.objects.values_list("quantity", flat=True).get(pk=item.pk)
     with audit_context(actor=user):
@@ -106,12 +106,14 @@ def dispatch_create(
         team = resources_visible(user=user, kind=ResourceKind.TEAM).get(pk=team_id)
         # Conditional update: of two concurrent dispatches of one team only one succeeds.
         if not RescueTeam.objects.filter(pk=team.pk, status=TeamStatus.READY).update(status=TeamStatus.DISPATCHED):
-            raise ValidationError({"team": _("%(team)s is not ready.") % {"team": team.name}}, code="not_ready")
+            raise ValidationError({"team": ValidationError(_("%(team)s is not ready.") % {"team": team.name}, code="not_ready")})
         dispatch.team = team
     elif expert_id is not None:
         expert = resources_visible(user=user, kind=ResourceKind.EXPERT).get(pk=expert_id)
         if not Expert.objects.filter(pk=expert.pk, available=True).update(available=False):
-            raise ValidationError({"expert": _("%(expert)s is not available.") % {"expert": expert.name}}, code="not_ready")
+            raise ValidationError(
+                {"expert": ValidationError(_("%(expert)s is not available.") % {"expert": expert.name}, code="not_ready")}
+            )
         dispatch.expert = expert
     else:
         if quantity <= 0:
@@ -138,13 +140,12 @@ def dispatch_advance(*, user: User, dispatch_id: int, status: str, returned_quan
         .get(pk=dispatch_id, incident__in=incident_access_ids(user))
     )
     if status not in DISPATCH_TRANSITIONS.get(dispatch.status, ()):
-        raise ValidationError(
-            {
-                "status": _("A dispatch that is %(current)s cannot become %(wanted)s.")
-                % {"current": DispatchStatus(dispatch.status).label, "wanted": DispatchStatus(status).label if status in DispatchStatus.values else status}
-            },
-            code="forbidden_transition",
-        )
+        wanted = DispatchStatus(status).label if status in DispatchStatus.values else status
+        message = _("A dispatch that is %(current)s cannot become %(wanted)s.") % {
+            "current": DispatchStatus(dispatch.status).label,
+            "wanted": wanted,
+        }
+        raise ValidationError({"status": ValidationError(message, code="forbidden_transition")})
     now = timezone.now()
     dispatch.status = status
     if status == DispatchStatus.ON_SCENE:
