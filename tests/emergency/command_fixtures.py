@@ -29,3 +29,13 @@ def report(user, *, title="白石水库出现管涌", type_code="flood", level="
         source="phone",
         **extra,
     )
+
+
+def seed_incident_types() -> None:
+    """Re-seed the type tree from migration 0004: transactional tests elsewhere flush the database,
+    which removes data that migrations created."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("emergency.migrations.0004_incident_types").seed(apps, None)

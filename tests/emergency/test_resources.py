@@ -13,7 +13,10 @@ from emergency.models import Dispatch, RescueTeam, Shelter, StockItem, StockMove
 from emergency.services.incidents import incident_transition
 from emergency.services.resources import InsufficientStock, dispatch_advance, dispatch_create
 from emergency.selectors.resources import resources_nearest
-from tests.emergency.command_fixtures import IN_A, report
+from tests.emergency.command_fixtures import seed_incident_types, IN_A, report
+
+
+pytestmark = pytest.mark.usefixtures("incident_types")
 
 
 def shelter(org, name, lon, lat, capacity=100):
