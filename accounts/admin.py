@@ -140,7 +140,17 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     list_display = ["name", "organisation", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["organisation"]
-    readonly_fields = ["name", "organisation", "user", "prefix", "scopes", "created_by", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = [
+        "name",
+        "organisation",
+        "user",
+        "prefix",
+        "scopes",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     exclude = ["hashed"]
     actions = ["revoke"]
 

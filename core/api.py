@@ -28,7 +28,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 def _flatten(detail: Any, field: str | None, out: list[dict]) -> None:
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = None if key in ("non_field_errors", "__all__") else (f"{field}.{key}" if field else str(key))
+            name = (
+                None if key in ("non_field_errors", "__all__") else (f"{field}.{key}" if field else str(key))
+            )
             _flatten(value, name, out)
     elif isinstance(detail, list):
         for index, value in enumerate(detail):
@@ -37,7 +39,9 @@ def _flatten(detail: Any, field: str | None, out: list[dict]) -> None:
             else:
                 _flatten(value, field, out)
     else:
-        out.append({"field": field, "code": getattr(detail, "code", None) or "invalid", "message": str(detail)})
+        out.append(
+            {"field": field, "code": getattr(detail, "code", None) or "invalid", "message": str(detail)}
+        )
 
 
 def _from_django(exc: DjangoValidationError) -> exceptions.ValidationError:

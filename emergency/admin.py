@@ -97,7 +97,11 @@ def _transition_action(status: str, label):
                 incident_transition(user=request.user, incident_id=incident.pk, status=status)
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
-                modeladmin.message_user(request, f"{incident}: {'; '.join(exc.messages) if hasattr(exc, 'messages') else exc}", messages.ERROR)
+                modeladmin.message_user(
+                    request,
+                    f"{incident}: {'; '.join(exc.messages) if hasattr(exc, 'messages') else exc}",
+                    messages.ERROR,
+                )
         if done:
             modeladmin.message_user(request, _("%(n)d incidents changed.") % {"n": done}, messages.SUCCESS)
 
@@ -119,10 +123,22 @@ class IncidentAdmin(LeafletGeoAdmin):
     inlines = [IncidentUpdateInline]
     actions = [
         _transition_action(IncidentStatus.VERIFIED, gettext_lazy("Verify the selected incidents")),
-        _transition_action(IncidentStatus.RESPONDING, gettext_lazy("Start responding to the selected incidents")),
+        _transition_action(
+            IncidentStatus.RESPONDING, gettext_lazy("Start responding to the selected incidents")
+        ),
         _transition_action(IncidentStatus.CLOSED, gettext_lazy("Close the selected incidents")),
     ]
-    readonly_fields_on_change = ["status", "level", "district", "organisation", "reporter", "reporter_organisation", "source", "verified_at", "closed_at"]
+    readonly_fields_on_change = [
+        "status",
+        "level",
+        "district",
+        "organisation",
+        "reporter",
+        "reporter_organisation",
+        "source",
+        "verified_at",
+        "closed_at",
+    ]
 
     def get_queryset(self, request):
         from emergency.selectors.incidents import incidents_visible
@@ -134,9 +150,26 @@ class IncidentAdmin(LeafletGeoAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["title", "type", "level", "geom", "area", "address", "district", "description", "source",
-                    "occurred_at", "reporter_name", "reporter_phone", "deaths", "injuries", "missing",
-                    "evacuated", "economic_loss", "drill"]
+            return [
+                "title",
+                "type",
+                "level",
+                "geom",
+                "area",
+                "address",
+                "district",
+                "description",
+                "source",
+                "occurred_at",
+                "reporter_name",
+                "reporter_phone",
+                "deaths",
+                "injuries",
+                "missing",
+                "evacuated",
+                "economic_loss",
+                "drill",
+            ]
         return super().get_fields(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
@@ -230,7 +263,9 @@ class StockMovementAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         from accounts.selectors.organisations import scope_for_user
 
-        return scope_for_user(super().get_queryset(request), user=request.user, field="item__depot__organisation")
+        return scope_for_user(
+            super().get_queryset(request), user=request.user, field="item__depot__organisation"
+        )
 
     def has_add_permission(self, request):
         return False
@@ -250,7 +285,11 @@ class DispatchAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         from emergency.selectors.incidents import incidents_visible
 
-        return super().get_queryset(request).filter(incident__in=incidents_visible(user=request.user).values("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .filter(incident__in=incidents_visible(user=request.user).values("pk"))
+        )
 
     def has_add_permission(self, request):
         return False

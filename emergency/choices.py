@@ -157,7 +157,9 @@ class DispatchStatus(models.TextChoices):
 
 
 DISPATCH_TRANSITIONS: dict[str, frozenset[str]] = {
-    DispatchStatus.ASSIGNED: frozenset({DispatchStatus.ON_SCENE, DispatchStatus.RETURNED, DispatchStatus.CANCELLED}),
+    DispatchStatus.ASSIGNED: frozenset(
+        {DispatchStatus.ON_SCENE, DispatchStatus.RETURNED, DispatchStatus.CANCELLED}
+    ),
     DispatchStatus.ON_SCENE: frozenset({DispatchStatus.RETURNED}),
     DispatchStatus.RETURNED: frozenset(),
     DispatchStatus.CANCELLED: frozenset(),

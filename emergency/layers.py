@@ -116,7 +116,11 @@ def _register_command_layers() -> None:
             order=6,
         )
     )
-    common = {"group": _("Emergency resources"), "geometry_type": "point", "search_fields": ("name", "address")}
+    common = {
+        "group": _("Emergency resources"),
+        "geometry_type": "point",
+        "search_fields": ("name", "address"),
+    }
     layer_register(
         Layer(
             key="rescue_teams",
@@ -136,10 +140,38 @@ def _register_command_layers() -> None:
     )
     for order, (key, name, model, colour, fields, kind) in enumerate(
         [
-            ("depots", _("Material depots"), Depot, "#795548", ("name", "organisation", "address"), ResourceKind.DEPOT),
-            ("experts", _("Experts"), Expert, "#6a1b9a", ("name", "speciality", "title", "available"), ResourceKind.EXPERT),
-            ("shelters", _("Shelters"), Shelter, "#00897b", ("name", "capacity", "occupancy", "is_open", "address"), ResourceKind.SHELTER),
-            ("medical", _("Medical facilities"), MedicalFacility, "#d81b60", ("name", "grade", "beds", "address"), ResourceKind.MEDICAL),
+            (
+                "depots",
+                _("Material depots"),
+                Depot,
+                "#795548",
+                ("name", "organisation", "address"),
+                ResourceKind.DEPOT,
+            ),
+            (
+                "experts",
+                _("Experts"),
+                Expert,
+                "#6a1b9a",
+                ("name", "speciality", "title", "available"),
+                ResourceKind.EXPERT,
+            ),
+            (
+                "shelters",
+                _("Shelters"),
+                Shelter,
+                "#00897b",
+                ("name", "capacity", "occupancy", "is_open", "address"),
+                ResourceKind.SHELTER,
+            ),
+            (
+                "medical",
+                _("Medical facilities"),
+                MedicalFacility,
+                "#d81b60",
+                ("name", "grade", "beds", "address"),
+                ResourceKind.MEDICAL,
+            ),
         ],
         start=41,
     ):

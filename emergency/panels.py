@@ -35,7 +35,9 @@ def _incidents_today(user: User) -> dict:
     rows = []
     for type_id, statuses in sorted(by_type.items(), key=lambda kv: -sum(kv[1].values())):
         parts = [f"{IncidentStatus(s).label} {n}" for s, n in statuses.items()]
-        open_count = sum(n for s, n in statuses.items() if s in (IncidentStatus.REPORTED, IncidentStatus.VERIFIED))
+        open_count = sum(
+            n for s, n in statuses.items() if s in (IncidentStatus.REPORTED, IncidentStatus.VERIFIED)
+        )
         rows.append(
             {
                 "label": f"{type_display_name(types[type_id])} · {sum(statuses.values())}",
@@ -53,8 +55,10 @@ def _resources_ready(user: User) -> dict:
     experts = resources_visible(user=user, kind=ResourceKind.EXPERT).aggregate(
         total=Count("id"), ready=Count("id", filter=Q(available=True))
     )
-    shelters = resources_visible(user=user, kind=ResourceKind.SHELTER).filter(is_open=True).aggregate(
-        n=Count("id"), capacity=Sum("capacity"), occupancy=Sum("occupancy")
+    shelters = (
+        resources_visible(user=user, kind=ResourceKind.SHELTER)
+        .filter(is_open=True)
+        .aggregate(n=Count("id"), capacity=Sum("capacity"), occupancy=Sum("occupancy"))
     )
     items = stock_items_visible(user=user)
     low = items.filter(quantity__lt=F("minimum")).count()
@@ -93,6 +97,4 @@ register_panel(
         empty=gettext_lazy("No incidents reported today."),
     )
 )
-register_panel(
-    Panel(RESOURCES_READY, gettext_lazy("Resources ready"), "table", _resources_ready, order=30)
-)
+register_panel(Panel(RESOURCES_READY, gettext_lazy("Resources ready"), "table", _resources_ready, order=30))

@@ -21,10 +21,16 @@ class ApiKey(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="api_keys"
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="api_keys",
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("service user"), on_delete=models.PROTECT, related_name="api_key"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service user"),
+        on_delete=models.PROTECT,
+        related_name="api_key",
     )
     prefix = models.CharField(_("key prefix"), max_length=16, unique=True)
     hashed = models.CharField(_("key hash"), max_length=64)
@@ -32,7 +38,12 @@ class ApiKey(models.Model):
         models.CharField(max_length=30, choices=ApiKeyScope.choices), verbose_name=_("scopes"), default=list
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)

@@ -15,7 +15,9 @@ class IncidentFilter(django_filters.FilterSet):
     occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
     occurred_before = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
     drill = django_filters.BooleanFilter()
-    q = django_filters.CharFilter(method="filter_q", help_text=_("Words to find in title, description or address."))
+    q = django_filters.CharFilter(
+        method="filter_q", help_text=_("Words to find in title, description or address.")
+    )
 
     class Meta:
         model = Incident

@@ -94,7 +94,9 @@ class IncidentReportSerializer(serializers.Serializer):
     type = serializers.SlugRelatedField(slug_field="code", queryset=IncidentType.objects.all())
     level = serializers.ChoiceField(choices=IncidentLevel.choices)
     geometry = GeometryField(help_text=_("GeoJSON point, WGS 84."))
-    area = GeometryField(required=False, allow_null=True, default=None, help_text=_("GeoJSON (multi)polygon."))
+    area = GeometryField(
+        required=False, allow_null=True, default=None, help_text=_("GeoJSON (multi)polygon.")
+    )
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     district = serializers.SlugRelatedField(
         slug_field="adcode",
@@ -106,7 +108,9 @@ class IncidentReportSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=IncidentSource.choices, default=IncidentSource.API)
     occurred_at = serializers.DateTimeField(required=False, default=None)
     reporter_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    reporter_phone = serializers.RegexField(r"^[0-9+\-() ]{0,20}$", required=False, allow_blank=True, default="")
+    reporter_phone = serializers.RegexField(
+        r"^[0-9+\-() ]{0,20}$", required=False, allow_blank=True, default=""
+    )
     deaths = serializers.IntegerField(min_value=0, default=0)
     injuries = serializers.IntegerField(min_value=0, default=0)
     missing = serializers.IntegerField(min_value=0, default=0)

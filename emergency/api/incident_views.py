@@ -87,7 +87,9 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(IncidentSerializer(incident).data)
 
     @extend_schema(
-        methods=["post"], request={"multipart/form-data": IncidentUpdateCreateSerializer}, responses={201: IncidentUpdateSerializer}
+        methods=["post"],
+        request={"multipart/form-data": IncidentUpdateCreateSerializer},
+        responses={201: IncidentUpdateSerializer},
     )
     @extend_schema(methods=["get"], responses={200: IncidentUpdateSerializer(many=True)})
     @action(
@@ -123,12 +125,19 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         incident = incident_access(user=request.user, incident_id=_int(pk))
         kind = request.query_params.get("kind", "")
         if kind not in ResourceKind.values:
-            raise ValidationError({"kind": [_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ResourceKind.values)}]})
+            raise ValidationError(
+                {"kind": [_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ResourceKind.values)}]}
+            )
         radius = _number(request.query_params.get("radius", "5000"), "radius", float, 1, MAX_RADIUS_M)
         limit = _number(request.query_params.get("limit", "10"), "limit", int, 1, 100)
         available = request.query_params.get("available", "").lower() in ("1", "true", "yes")
         rows = resources_nearest(
-            user=request.user, kind=kind, point=incident.geom, radius_m=radius, limit=limit, available_only=available
+            user=request.user,
+            kind=kind,
+            point=incident.geom,
+            radius_m=radius,
+            limit=limit,
+            available_only=available,
         )
         return Response(NearestResourceSerializer(rows, many=True, context={"kind": kind}).data)
 
@@ -145,13 +154,21 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         by = request.query_params.get("by", "")
         period = request.query_params.get("period", "day")
         if by not in STATISTICS_DIMENSIONS:
-            raise ValidationError({"by": [_("Choose one of: %(values)s.") % {"values": ", ".join(STATISTICS_DIMENSIONS)}]})
+            raise ValidationError(
+                {"by": [_("Choose one of: %(values)s.") % {"values": ", ".join(STATISTICS_DIMENSIONS)}]}
+            )
         if period not in PERIODS:
-            raise ValidationError({"period": [_("Choose one of: %(values)s.") % {"values": ", ".join(PERIODS)}]})
+            raise ValidationError(
+                {"period": [_("Choose one of: %(values)s.") % {"values": ", ".join(PERIODS)}]}
+            )
         queryset = self.filter_queryset(self.get_queryset())
         return Response(incident_statistics(queryset=queryset, by=by, period=period))
 
-    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY
+        }
+    )
     @action(detail=False, methods=["get"])
     def export(self, request):
         """The filtered incidents as an Excel workbook."""
@@ -180,7 +197,7 @@ def _number(raw: str, name: str, kind, low, high):
     except (TypeError, ValueError) as exc:
         raise ValidationError({name: [_("Enter a number.")]}) from exc
     if not low <= value <= high:
-        raise ValidationError({name: [_("Enter a value between %(low)s and %(high)s.") % {"low": low, "high": high}]})
+        raise ValidationError(
+            {name: [_("Enter a value between %(low)s and %(high)s.") % {"low": low, "high": high}]}
+        )
     return value
-
-

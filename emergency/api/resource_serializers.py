@@ -5,7 +5,16 @@ import json
 from rest_framework import serializers
 
 from emergency.api.incident_serializers import mask_phone
-from emergency.models import Depot, Dispatch, Expert, MedicalFacility, RescueTeam, Shelter, StockItem, TeamMember
+from emergency.models import (
+    Depot,
+    Dispatch,
+    Expert,
+    MedicalFacility,
+    RescueTeam,
+    Shelter,
+    StockItem,
+    TeamMember,
+)
 
 
 class _LocatedSerializer(serializers.ModelSerializer):

@@ -38,11 +38,19 @@ def _resource_viewset(kind: str, serializer, doc: str, prefetch: tuple[str, ...]
     return ResourceViewSet
 
 
-RescueTeamViewSet = _resource_viewset(ResourceKind.TEAM, RescueTeamSerializer, "Rescue teams with members, skills and status.", ("members",))
-DepotViewSet = _resource_viewset(ResourceKind.DEPOT, DepotSerializer, "Material depots with their stock.", ("items",))
+RescueTeamViewSet = _resource_viewset(
+    ResourceKind.TEAM, RescueTeamSerializer, "Rescue teams with members, skills and status.", ("members",)
+)
+DepotViewSet = _resource_viewset(
+    ResourceKind.DEPOT, DepotSerializer, "Material depots with their stock.", ("items",)
+)
 ExpertViewSet = _resource_viewset(ResourceKind.EXPERT, ExpertSerializer, "Experts by speciality.")
-ShelterViewSet = _resource_viewset(ResourceKind.SHELTER, ShelterSerializer, "Shelters with capacity and occupancy.")
-MedicalFacilityViewSet = _resource_viewset(ResourceKind.MEDICAL, MedicalFacilitySerializer, "Medical facilities.")
+ShelterViewSet = _resource_viewset(
+    ResourceKind.SHELTER, ShelterSerializer, "Shelters with capacity and occupancy."
+)
+MedicalFacilityViewSet = _resource_viewset(
+    ResourceKind.MEDICAL, MedicalFacilitySerializer, "Medical facilities."
+)
 
 
 class StockItemViewSet(viewsets.ReadOnlyModelViewSet):

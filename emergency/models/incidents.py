@@ -127,7 +127,9 @@ class Incident(models.Model):
             models.Index(fields=["status", "level"], name="incident_status_level"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(economic_loss__gte=0), name="incident_loss_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(economic_loss__gte=0), name="incident_loss_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

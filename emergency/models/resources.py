@@ -39,7 +39,9 @@ class RescueTeam(_Located):
     speciality = models.CharField(_("speciality"), max_length=100, blank=True)
     skills = ArrayField(models.CharField(max_length=50), verbose_name=_("skills"), default=list, blank=True)
     equipment = models.TextField(_("equipment"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=TeamStatus.choices, default=TeamStatus.READY)
+    status = models.CharField(
+        _("status"), max_length=20, choices=TeamStatus.choices, default=TeamStatus.READY
+    )
 
     class Meta(_Located.Meta):
         verbose_name = _("rescue team")
@@ -47,7 +49,9 @@ class RescueTeam(_Located):
 
 
 class TeamMember(models.Model):
-    team = models.ForeignKey(RescueTeam, verbose_name=_("team"), on_delete=models.CASCADE, related_name="members")
+    team = models.ForeignKey(
+        RescueTeam, verbose_name=_("team"), on_delete=models.CASCADE, related_name="members"
+    )
     name = models.CharField(_("name"), max_length=100)
     duty = models.CharField(_("duty"), max_length=100, blank=True)
     skills = ArrayField(models.CharField(max_length=50), verbose_name=_("skills"), default=list, blank=True)
@@ -84,7 +88,9 @@ class StockItem(models.Model):
         ordering = ["depot", "name"]
         constraints = [
             models.UniqueConstraint(fields=["depot", "name"], name="stockitem_unique_name_per_depot"),
-            models.CheckConstraint(condition=models.Q(quantity__gte=0), name="stockitem_quantity_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="stockitem_quantity_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -115,7 +121,8 @@ class Shelter(_Located):
         verbose_name_plural = _("shelters")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(occupancy__lte=models.F("capacity")), name="shelter_occupancy_within_capacity"
+                condition=models.Q(occupancy__lte=models.F("capacity")),
+                name="shelter_occupancy_within_capacity",
             ),
         ]
 
@@ -132,7 +139,9 @@ class MedicalFacility(_Located):
 class StockMovement(models.Model):
     """Every change of a stock item's quantity, signed (negative is out)."""
 
-    item = models.ForeignKey(StockItem, verbose_name=_("stock item"), on_delete=models.PROTECT, related_name="movements")
+    item = models.ForeignKey(
+        StockItem, verbose_name=_("stock item"), on_delete=models.PROTECT, related_name="movements"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=StockMovementKind.choices)
     delta = models.IntegerField(_("change"))
     quantity_after = models.PositiveIntegerField(_("quantity after"))
@@ -146,7 +155,12 @@ class StockMovement(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -154,7 +168,9 @@ class StockMovement(models.Model):
         verbose_name = _("stock movement")
         verbose_name_plural = _("stock movements")
         ordering = ["-created", "-id"]
-        constraints = [models.CheckConstraint(condition=~models.Q(delta=0), name="stockmovement_delta_not_zero")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(delta=0), name="stockmovement_delta_not_zero")
+        ]
 
     def __str__(self) -> str:
         return f"{self.item} {self.delta:+d}"
@@ -168,20 +184,42 @@ class Dispatch(models.Model):
         "emergency.Incident", verbose_name=_("incident"), on_delete=models.PROTECT, related_name="dispatches"
     )
     team = models.ForeignKey(
-        RescueTeam, verbose_name=_("rescue team"), null=True, blank=True, on_delete=models.PROTECT, related_name="dispatches"
+        RescueTeam,
+        verbose_name=_("rescue team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispatches",
     )
     expert = models.ForeignKey(
-        Expert, verbose_name=_("expert"), null=True, blank=True, on_delete=models.PROTECT, related_name="dispatches"
+        Expert,
+        verbose_name=_("expert"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispatches",
     )
     stock_item = models.ForeignKey(
-        StockItem, verbose_name=_("stock item"), null=True, blank=True, on_delete=models.PROTECT, related_name="dispatches"
+        StockItem,
+        verbose_name=_("stock item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispatches",
     )
     quantity = models.PositiveIntegerField(_("quantity"), default=0)
     returned_quantity = models.PositiveIntegerField(_("quantity returned"), default=0)
-    status = models.CharField(_("status"), max_length=20, choices=DispatchStatus.choices, default=DispatchStatus.ASSIGNED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DispatchStatus.choices, default=DispatchStatus.ASSIGNED
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     dispatched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("dispatched by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dispatched by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     dispatched_at = models.DateTimeField(_("dispatched at"), auto_now_add=True)
     arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
@@ -196,15 +234,20 @@ class Dispatch(models.Model):
                 condition=(
                     models.Q(team__isnull=False, expert__isnull=True, stock_item__isnull=True, quantity=0)
                     | models.Q(team__isnull=True, expert__isnull=False, stock_item__isnull=True, quantity=0)
-                    | models.Q(team__isnull=True, expert__isnull=True, stock_item__isnull=False, quantity__gt=0)
+                    | models.Q(
+                        team__isnull=True, expert__isnull=True, stock_item__isnull=False, quantity__gt=0
+                    )
                 ),
                 name="dispatch_exactly_one_resource",
             ),
             models.CheckConstraint(
-                condition=models.Q(returned_quantity__lte=models.F("quantity")), name="dispatch_return_within_quantity"
+                condition=models.Q(returned_quantity__lte=models.F("quantity")),
+                name="dispatch_return_within_quantity",
             ),
         ]
 
     def __str__(self) -> str:
-        what = self.team or self.expert or (f"{self.stock_item} ×{self.quantity}" if self.stock_item_id else "?")
+        what = (
+            self.team or self.expert or (f"{self.stock_item} ×{self.quantity}" if self.stock_item_id else "?")
+        )
         return f"{self.incident} ← {what}"

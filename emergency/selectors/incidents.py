@@ -74,7 +74,9 @@ def incident_statistics(*, queryset: QuerySet[Incident], by: str, period: str = 
             deaths=Coalesce(Sum("deaths"), 0),
             injuries=Coalesce(Sum("injuries"), 0),
             missing=Coalesce(Sum("missing"), 0),
-            economic_loss=Coalesce(Sum("economic_loss"), 0, output_field=Incident._meta.get_field("economic_loss")),
+            economic_loss=Coalesce(
+                Sum("economic_loss"), 0, output_field=Incident._meta.get_field("economic_loss")
+            ),
         )
         .order_by("key")
     )
@@ -145,6 +147,8 @@ def organisation_for_district(*, district) -> Organisation | None:
 
     if district is None:
         return None
-    return Organisation.objects.filter(
-        kind=OrganisationKind.DISTRICT, admin_area=district, is_active=True
-    ).order_by("pk").first()
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.DISTRICT, admin_area=district, is_active=True)
+        .order_by("pk")
+        .first()
+    )

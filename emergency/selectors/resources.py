@@ -49,7 +49,10 @@ def resources_nearest(
         point = point.transform(4326, clone=True)
     geog = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
     column = f'"{table}"."geom"::geography'
-    within = RawSQL(f"ST_DWithin({column}, {geog}, %s)", (point.x, point.y, radius_m), output_field=BooleanField())  # noqa: S611
+    # Only the model's own table name is interpolated; values are bound.
+    within = RawSQL(  # noqa: S611
+        f"ST_DWithin({column}, {geog}, %s)", (point.x, point.y, radius_m), output_field=BooleanField()
+    )
     queryset = queryset.filter(within).annotate(
         distance_m=RawSQL(f"ST_Distance({column}, {geog})", (point.x, point.y), output_field=FloatField())  # noqa: S611
     )

@@ -129,7 +129,9 @@ def _alert_for(incident: Incident) -> None:
     )
 
 
-def _timeline(incident: Incident, *, user: User, kind: str, body: str = "", old: str = "", new: str = "") -> IncidentUpdate:
+def _timeline(
+    incident: Incident, *, user: User, kind: str, body: str = "", old: str = "", new: str = ""
+) -> IncidentUpdate:
     return IncidentUpdate.objects.create(
         incident=incident, kind=kind, body=body, old_value=old, new_value=new, author=user
     )
@@ -144,7 +146,7 @@ def incident_report(
     *,
     user: User,
     title: str,
-    type: IncidentType,  # noqa: A002  (the field's name)
+    type: IncidentType,
     level: str,
     geom: Point,
     source: str,
@@ -226,7 +228,9 @@ def incident_transition(*, user: User, incident_id: int, status: str, note: str 
     allowed = INCIDENT_TRANSITIONS[incident.status]
     if status not in allowed:
         names = ", ".join(str(IncidentStatus(s).label) for s in sorted(allowed)) or _("none")
-        message = _("An incident that is %(current)s cannot become %(wanted)s; allowed next: %(allowed)s.") % {
+        message = _(
+            "An incident that is %(current)s cannot become %(wanted)s; allowed next: %(allowed)s."
+        ) % {
             "current": IncidentStatus(incident.status).label,
             "wanted": IncidentStatus(status).label,
             "allowed": names,
@@ -279,7 +283,10 @@ def attachment_check(upload: UploadedFile) -> tuple[str, str]:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if upload.size is None or upload.size > attachment_max_bytes():
         raise ValidationError(
-            {"files": _("%(name)s is larger than %(limit)d MB.") % {"name": name, "limit": attachment_max_bytes() // (1024 * 1024)}}
+            {
+                "files": _("%(name)s is larger than %(limit)d MB.")
+                % {"name": name, "limit": attachment_max_bytes() // (1024 * 1024)}
+            }
         )
     if upload.size == 0:
         raise ValidationError({"files": _("%(name)s is empty.") % {"name": name}})
@@ -287,7 +294,9 @@ def attachment_check(upload: UploadedFile) -> tuple[str, str]:
     if spec is None:
         raise ValidationError(
             {
-                "files": _("%(name)s: only photos (jpg, png, gif, webp) and documents (pdf, doc, docx, xls, xlsx, txt) are accepted.")
+                "files": _(
+                    "%(name)s: only photos (jpg, png, gif, webp) and documents (pdf, doc, docx, xls, xlsx, txt) are accepted."
+                )
                 % {"name": name}
             }
         )
@@ -307,7 +316,9 @@ def attachment_check(upload: UploadedFile) -> tuple[str, str]:
             ok = False
         upload.seek(0)
     if not ok:
-        raise ValidationError({"files": _("%(name)s is not really a %(ext)s file.") % {"name": name, "ext": extension}})
+        raise ValidationError(
+            {"files": _("%(name)s is not really a %(ext)s file.") % {"name": name, "ext": extension}}
+        )
     return name, content_type
 
 
@@ -328,7 +339,9 @@ def incident_update_add(
     with audit_context(actor=user):
         update = _timeline(incident, user=user, kind=IncidentUpdateKind.NOTE, body=body)
         for upload, name, content_type in checked:
-            attachment = IncidentAttachment(update=update, name=name, content_type=content_type, size=upload.size)
+            attachment = IncidentAttachment(
+                update=update, name=name, content_type=content_type, size=upload.size
+            )
             attachment.file.save(name, upload, save=False)
             attachment.save()
     return update

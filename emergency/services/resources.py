@@ -42,7 +42,9 @@ def _require(user: User, perm: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _stock_change(*, item: StockItem, delta: int, kind: str, user: User, note: str = "", dispatch: Dispatch | None = None) -> StockMovement:
+def _stock_change(
+    *, item: StockItem, delta: int, kind: str, user: User, note: str = "", dispatch: Dispatch | None = None
+) -> StockMovement:
     if delta == 0:
         raise ValidationError({"quantity": _("The quantity must not be zero.")})
     items = StockItem.objects.filter(pk=item.pk)
@@ -61,7 +63,13 @@ def _stock_change(*, item: StockItem, delta: int, kind: str, user: User, note: s
     after = StockItem.objects.values_list("quantity", flat=True).get(pk=item.pk)
     with audit_context(actor=user):
         movement = StockMovement.objects.create(
-            item=item, kind=kind, delta=delta, quantity_after=after, dispatch=dispatch, note=note[:200], user=user
+            item=item,
+            kind=kind,
+            delta=delta,
+            quantity_after=after,
+            dispatch=dispatch,
+            note=note[:200],
+            user=user,
         )
     panels_refresh_on_commit(RESOURCES_READY)
     return movement
@@ -73,7 +81,7 @@ def stock_move(*, user: User, item_id: int, delta: int, kind: str, note: str = "
     _require(user, "emergency.add_stockmovement", _("You may not move stock."))
     if kind not in (StockMovementKind.IN, StockMovementKind.OUT, StockMovementKind.ADJUST):
         raise ValidationError({"kind": _("Dispatches and returns are recorded by the dispatch itself.")})
-    if kind == StockMovementKind.IN and delta <= 0 or kind == StockMovementKind.OUT and delta >= 0:
+    if (kind == StockMovementKind.IN and delta <= 0) or (kind == StockMovementKind.OUT and delta >= 0):
         raise ValidationError({"delta": _("Stock in is positive, stock out negative.")})
     item = stock_items_visible(user=user).get(pk=item_id)
     return _stock_change(item=item, delta=delta, kind=kind, user=user, note=note)
@@ -105,14 +113,22 @@ def dispatch_create(
     if team_id is not None:
         team = resources_visible(user=user, kind=ResourceKind.TEAM).get(pk=team_id)
         # Conditional update: of two concurrent dispatches of one team only one succeeds.
-        if not RescueTeam.objects.filter(pk=team.pk, status=TeamStatus.READY).update(status=TeamStatus.DISPATCHED):
-            raise ValidationError({"team": ValidationError(_("%(team)s is not ready.") % {"team": team.name}, code="not_ready")})
+        if not RescueTeam.objects.filter(pk=team.pk, status=TeamStatus.READY).update(
+            status=TeamStatus.DISPATCHED
+        ):
+            raise ValidationError(
+                {"team": ValidationError(_("%(team)s is not ready.") % {"team": team.name}, code="not_ready")}
+            )
         dispatch.team = team
     elif expert_id is not None:
         expert = resources_visible(user=user, kind=ResourceKind.EXPERT).get(pk=expert_id)
         if not Expert.objects.filter(pk=expert.pk, available=True).update(available=False):
             raise ValidationError(
-                {"expert": ValidationError(_("%(expert)s is not available.") % {"expert": expert.name}, code="not_ready")}
+                {
+                    "expert": ValidationError(
+                        _("%(expert)s is not available.") % {"expert": expert.name}, code="not_ready"
+                    )
+                }
             )
         dispatch.expert = expert
     else:
@@ -124,7 +140,13 @@ def dispatch_create(
     with audit_context(actor=user):
         dispatch.save()
     if dispatch.stock_item_id:
-        _stock_change(item=dispatch.stock_item, delta=-quantity, kind=StockMovementKind.DISPATCH, user=user, dispatch=dispatch)
+        _stock_change(
+            item=dispatch.stock_item,
+            delta=-quantity,
+            kind=StockMovementKind.DISPATCH,
+            user=user,
+            dispatch=dispatch,
+        )
     panels_refresh_on_commit(RESOURCES_READY)
     return dispatch
 
@@ -155,12 +177,22 @@ def dispatch_advance(*, user: User, dispatch_id: int, status: str, returned_quan
         if dispatch.stock_item_id:
             back = dispatch.quantity if status == DispatchStatus.CANCELLED else returned_quantity
             if not 0 <= back <= dispatch.quantity:
-                raise ValidationError({"returned_quantity": _("Return between 0 and the quantity dispatched.")})
+                raise ValidationError(
+                    {"returned_quantity": _("Return between 0 and the quantity dispatched.")}
+                )
             dispatch.returned_quantity = back
             if back:
-                _stock_change(item=dispatch.stock_item, delta=back, kind=StockMovementKind.RETURN, user=user, dispatch=dispatch)
+                _stock_change(
+                    item=dispatch.stock_item,
+                    delta=back,
+                    kind=StockMovementKind.RETURN,
+                    user=user,
+                    dispatch=dispatch,
+                )
         if dispatch.team_id:
-            RescueTeam.objects.filter(pk=dispatch.team_id, status=TeamStatus.DISPATCHED).update(status=TeamStatus.READY)
+            RescueTeam.objects.filter(pk=dispatch.team_id, status=TeamStatus.DISPATCHED).update(
+                status=TeamStatus.READY
+            )
         if dispatch.expert_id:
             Expert.objects.filter(pk=dispatch.expert_id).update(available=True)
     with audit_context(actor=user):

@@ -14,7 +14,7 @@ from emergency.services.incidents import (
     incident_transition,
     incident_update_add,
 )
-from tests.emergency.command_fixtures import seed_incident_types, IN_A, IN_B, report
+from tests.emergency.command_fixtures import IN_B, report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("incident_types")]
 

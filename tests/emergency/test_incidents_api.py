@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import AuditEntry
 from accounts.services.api_keys import api_key_create, api_key_revoke
 from emergency.services.incidents import incident_transition
-from tests.emergency.command_fixtures import seed_incident_types, IN_A, IN_B, client_for, report
+from tests.emergency.command_fixtures import IN_A, IN_B, client_for, report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("incident_types")]
 
@@ -22,7 +22,9 @@ def incidents(personas):
     return {
         "a": report(personas.duty, title="白石水库出现管涌", point=IN_A),
         "b": report(personas.duty, title="斗门大道交通事故", type_code="traffic", point=IN_B, level="III"),
-        "ent": report(personas.enterprise, title="示范化工储罐泄漏", type_code="hazchem", point=IN_A, deaths=1),
+        "ent": report(
+            personas.enterprise, title="示范化工储罐泄漏", type_code="hazchem", point=IN_A, deaths=1
+        ),
     }
 
 
@@ -40,9 +42,16 @@ def test_scoping_by_organisation_and_role(personas, incidents):
     assert client_for(personas.grid_b).get(f"/api/incidents/{a}/").status_code == 404
     assert client_for(personas.outsider).get("/api/incidents/").json()["results"] == []
     # Grid inspectors report but cannot verify.
-    response = client_for(personas.grid_a).post(f"/api/incidents/{a}/transition/", {"status": "verified"}, format="json")
+    response = client_for(personas.grid_a).post(
+        f"/api/incidents/{a}/transition/", {"status": "verified"}, format="json"
+    )
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
-    assert client_for(personas.duty).post(f"/api/incidents/{a}/transition/", {"status": "verified"}, format="json").status_code == 200
+    assert (
+        client_for(personas.duty)
+        .post(f"/api/incidents/{a}/transition/", {"status": "verified"}, format="json")
+        .status_code
+        == 200
+    )
 
 
 def test_report_through_the_api(personas):
@@ -92,7 +101,9 @@ def test_chinese_substring_search_and_filters(personas, incidents):
     assert ids(client.get("/api/incidents/", {"q": "水库"})) == [incidents["a"].pk]
     assert ids(client.get("/api/incidents/", {"q": "泄漏 储罐"})) == [incidents["ent"].pk]
     assert ids(client.get("/api/incidents/", {"q": "地震"})) == []
-    assert ids(client.get("/api/incidents/", {"type": "accident"})) == sorted([incidents["b"].pk, incidents["ent"].pk])
+    assert ids(client.get("/api/incidents/", {"type": "accident"})) == sorted(
+        [incidents["b"].pk, incidents["ent"].pk]
+    )
     assert ids(client.get("/api/incidents/", {"district": "440403"})) == [incidents["b"].pk]
     assert ids(client.get("/api/incidents/", {"level": "III"})) == [incidents["b"].pk]
 
@@ -135,7 +146,12 @@ def test_api_key_authentication_scopes_audit_and_revocation(personas, incidents)
     assert ids(client.get("/api/incidents/")) == [incidents["b"].pk]
     created = client.post(
         "/api/incidents/",
-        {"title": "斗门内涝", "type": "waterlogging", "level": "IV", "geometry": {"type": "Point", "coordinates": [113.25, 22.25]}},
+        {
+            "title": "斗门内涝",
+            "type": "waterlogging",
+            "level": "IV",
+            "geometry": {"type": "Point", "coordinates": [113.25, 22.25]},
+        },
         format="json",
     )
     assert created.status_code == 201, created.content
@@ -161,7 +177,9 @@ def test_nearest_endpoint(personas, incidents):
 
     from emergency.models import RescueTeam
 
-    team = RescueTeam.objects.create(name="香洲救援队", organisation=personas.district_a, geom=Point(113.56, 22.25, srid=4326))
+    team = RescueTeam.objects.create(
+        name="香洲救援队", organisation=personas.district_a, geom=Point(113.56, 22.25, srid=4326)
+    )
     incident_transition(user=personas.duty, incident_id=incidents["a"].pk, status="verified")
     response = client_for(personas.commander).get(
         f"/api/incidents/{incidents['a'].pk}/nearest/", {"kind": "team", "radius": 3000}

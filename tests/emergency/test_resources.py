@@ -10,17 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 
 from emergency.models import Dispatch, RescueTeam, Shelter, StockItem, StockMovement
+from emergency.selectors.resources import resources_nearest
 from emergency.services.incidents import incident_transition
 from emergency.services.resources import InsufficientStock, dispatch_advance, dispatch_create
-from emergency.selectors.resources import resources_nearest
-from tests.emergency.command_fixtures import seed_incident_types, IN_A, report
-
+from tests.emergency.command_fixtures import IN_A, report
 
 pytestmark = pytest.mark.usefixtures("incident_types")
 
 
 def shelter(org, name, lon, lat, capacity=100):
-    return Shelter.objects.create(name=name, organisation=org, geom=Point(lon, lat, srid=4326), capacity=capacity, is_open=True)
+    return Shelter.objects.create(
+        name=name, organisation=org, geom=Point(lon, lat, srid=4326), capacity=capacity, is_open=True
+    )
 
 
 @pytest.mark.django_db
@@ -32,7 +33,12 @@ def test_nearest_within_radius_sorted_and_scoped(personas):
     rows = resources_nearest(user=personas.commander, kind="shelter", point=IN_A, radius_m=5000, limit=10)
     assert [r.pk for r in rows] == [near.pk, other.pk, far.pk]
     assert 100 < rows[0].distance_m < 200 and 1900 < rows[2].distance_m < 2200
-    assert [r.pk for r in resources_nearest(user=personas.commander, kind="shelter", point=IN_A, radius_m=5000, limit=1)] == [near.pk]
+    assert [
+        r.pk
+        for r in resources_nearest(
+            user=personas.commander, kind="shelter", point=IN_A, radius_m=5000, limit=1
+        )
+    ] == [near.pk]
 
 
 @pytest.mark.django_db
@@ -43,7 +49,7 @@ def test_radius_query_uses_the_geography_index(personas):
         cursor.execute("ANALYZE emergency_shelter")
         cursor.execute("SET LOCAL enable_seqscan = off")
         queryset_sql = (
-            "EXPLAIN SELECT id FROM emergency_shelter WHERE ST_DWithin(\"emergency_shelter\".\"geom\"::geography, "
+            'EXPLAIN SELECT id FROM emergency_shelter WHERE ST_DWithin("emergency_shelter"."geom"::geography, '
             "ST_SetSRID(ST_MakePoint(113.55, 22.25), 4326)::geography, 1000)"
         )
         cursor.execute(queryset_sql)
@@ -82,15 +88,21 @@ def test_stock_dispatch_moves_stock_and_return_brings_back(personas, flood):
 
     depot = Depot.objects.create(name="香洲物资库", organisation=personas.district_a, geom=IN_A)
     item = StockItem.objects.create(depot=depot, name="沙袋", unit="袋", quantity=100, minimum=20)
-    dispatch = dispatch_create(user=personas.commander, incident_id=flood.pk, stock_item_id=item.pk, quantity=80)
+    dispatch = dispatch_create(
+        user=personas.commander, incident_id=flood.pk, stock_item_id=item.pk, quantity=80
+    )
     item.refresh_from_db()
     assert item.quantity == 20
     with pytest.raises(InsufficientStock):
         dispatch_create(user=personas.commander, incident_id=flood.pk, stock_item_id=item.pk, quantity=21)
-    dispatch_advance(user=personas.commander, dispatch_id=dispatch.pk, status="returned", returned_quantity=30)
+    dispatch_advance(
+        user=personas.commander, dispatch_id=dispatch.pk, status="returned", returned_quantity=30
+    )
     item.refresh_from_db()
     assert item.quantity == 50
-    assert list(StockMovement.objects.filter(item=item).order_by("id").values_list("kind", "delta", "quantity_after")) == [
+    assert list(
+        StockMovement.objects.filter(item=item).order_by("id").values_list("kind", "delta", "quantity_after")
+    ) == [
         ("dispatch", -80, 20),
         ("return", 30, 50),
     ]
@@ -120,7 +132,9 @@ def test_two_dispatches_race_for_the_last_items(personas):
         try:
             barrier.wait(timeout=10)
             results.append(
-                dispatch_create(user=personas.commander, incident_id=incident.pk, stock_item_id=item.pk, quantity=4)
+                dispatch_create(
+                    user=personas.commander, incident_id=incident.pk, stock_item_id=item.pk, quantity=4
+                )
             )
         except Exception as exc:  # noqa: BLE001  (collected and asserted below)
             results.append(exc)
