@@ -37,6 +37,16 @@ def stock_items_visible(*, user: User) -> QuerySet[StockItem]:
 def resources_nearest(
     *, user: User, kind: str, point: Point, radius_m: float, limit: int = 10, available_only: bool = False
 ) -> list:
+    return list(
+        resources_nearest_queryset(
+            user=user, kind=kind, point=point, radius_m=radius_m, available_only=available_only
+        )[:limit]
+    )
+
+
+def resources_nearest_queryset(
+    *, user: User, kind: str, point: Point, radius_m: float, available_only: bool = False
+) -> QuerySet:
     """The ``limit`` nearest resources of ``kind`` within ``radius_m`` metres (straight line), nearest
     first, each with ``distance_m``.
 
@@ -63,4 +73,4 @@ def resources_nearest(
             queryset = queryset.filter(available=True)
         elif kind == ResourceKind.SHELTER:
             queryset = queryset.filter(is_open=True)
-    return list(queryset.order_by("distance_m", "pk")[:limit])
+    return queryset.order_by("distance_m", "pk")

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit_context import audit_context
+from accounts.choices import AuditAction
 from accounts.models import User
+from accounts.services.audit import audit_record
 from emergency.bigscreen import panels_refresh_on_commit
 from emergency.choices import (
     DISPATCH_TRANSITIONS,
@@ -28,6 +30,7 @@ from emergency.choices import (
 from emergency.models import Dispatch, Expert, RescueTeam, StockItem, StockMovement
 from emergency.selectors.incidents import incident_access
 from emergency.selectors.resources import resources_visible, stock_items_visible
+from gis.catalogue import layer_changed_on_commit
 
 RESOURCES_READY = "resources_ready"
 DISPATCHABLE_INCIDENT_STATUSES = (IncidentStatus.VERIFIED, IncidentStatus.RESPONDING)
@@ -120,6 +123,7 @@ def dispatch_create(
                 {"team": ValidationError(_("%(team)s is not ready.") % {"team": team.name}, code="not_ready")}
             )
         dispatch.team = team
+        _audit_status(user, team, "status", TeamStatus.READY, TeamStatus.DISPATCHED)
     elif expert_id is not None:
         expert = resources_visible(user=user, kind=ResourceKind.EXPERT).get(pk=expert_id)
         if not Expert.objects.filter(pk=expert.pk, available=True).update(available=False):
@@ -131,6 +135,7 @@ def dispatch_create(
                 }
             )
         dispatch.expert = expert
+        _audit_status(user, expert, "available", True, False)
     else:
         if quantity <= 0:
             raise ValidationError({"quantity": _("Dispatch at least one unit.")})
@@ -199,6 +204,14 @@ def dispatch_advance(*, user: User, dispatch_id: int, status: str, returned_quan
         dispatch.save()
     panels_refresh_on_commit(RESOURCES_READY)
     return dispatch
+
+
+def _audit_status(user: User, instance, field: str, old, new) -> None:
+    """Status flips are conditional UPDATEs (no model signals), so they are audited here, and the
+    maps redraw the team layer after commit."""
+    audit_record(action=AuditAction.UPDATE, instance=instance, changes={field: [old, new]}, actor=user)
+    if isinstance(instance, RescueTeam):
+        layer_changed_on_commit("rescue_teams")
 
 
 def incident_access_ids(user: User):

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 
 from emergency.models import Dispatch, RescueTeam, Shelter, StockItem, StockMovement
-from emergency.selectors.resources import resources_nearest
+from emergency.selectors.resources import resources_nearest, resources_nearest_queryset
 from emergency.services.incidents import incident_transition
 from emergency.services.resources import InsufficientStock, dispatch_advance, dispatch_create
 from tests.emergency.command_fixtures import IN_A, report
@@ -48,13 +48,11 @@ def test_radius_query_uses_the_geography_index(personas):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE emergency_shelter")
         cursor.execute("SET LOCAL enable_seqscan = off")
-        queryset_sql = (
-            'EXPLAIN SELECT id FROM emergency_shelter WHERE ST_DWithin("emergency_shelter"."geom"::geography, '
-            "ST_SetSRID(ST_MakePoint(113.55, 22.25), 4326)::geography, 1000)"
-        )
-        cursor.execute(queryset_sql)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    queryset = resources_nearest_queryset(user=personas.commander, kind="shelter", point=IN_A, radius_m=1000)
+    plan = queryset.explain()
     assert "emergency_shelter_geog" in plan, plan
+    # 0.003° of longitude is ~309 m here: S14 … S19 lie within 1 km of 113.55.
+    assert sorted(s.name for s in queryset) == [f"S{i}" for i in range(14, 20)]
 
 
 @pytest.fixture
