@@ -50,6 +50,19 @@ _COMMAND = (
     "emergency.change_dispatch",
 )
 
+# --- Plans and responses: commanders import plans and command responses; units handle their tasks ---
+_VIEW_PLANS = tuple(
+    f"emergency.view_{m}" for m in ("plan", "planversion", "planunit", "plangroup", "planlevel", "planaction")
+)
+_VIEW_RESPONSES = (
+    "emergency.view_emergencyresponse",
+    "emergency.view_responselogentry",
+    "emergency.view_responsetask",
+    "emergency.view_taskreport",
+)
+_HANDLE_TASKS = (*_VIEW_PLANS, *_VIEW_RESPONSES, "emergency.report_task", "emergency.add_taskreport")
+_COMMAND_RESPONSES = (*_HANDLE_TASKS, "emergency.manage_plan", "emergency.command_response")
+
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     # 三权分立: the system administrator runs users and configuration but cannot read the audit log;
     # the security administrator sets roles and permissions; the audit administrator only reads the log.
@@ -101,6 +114,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "emergency.view_alert",
             "emergency.acknowledge_alert",
             *_COMMAND,
+            *_COMMAND_RESPONSES,
         ),
     ),
     RoleSpec(
@@ -114,9 +128,11 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "emergency.view_alert",
             "emergency.acknowledge_alert",
             *_COMMAND,
+            *_VIEW_PLANS,
+            *_VIEW_RESPONSES,
         ),
     ),
-    RoleSpec(RoleCode.MEMBER_UNIT_STAFF, permissions=(*_REPORT_INCIDENTS, *_VIEW_RESOURCES)),
+    RoleSpec(RoleCode.MEMBER_UNIT_STAFF, permissions=(*_REPORT_INCIDENTS, *_VIEW_RESOURCES, *_HANDLE_TASKS)),
     RoleSpec(RoleCode.GRID_INSPECTOR, permissions=_REPORT_INCIDENTS),
     RoleSpec(RoleCode.ENTERPRISE_ADMIN, permissions=_REPORT_INCIDENTS),
     RoleSpec(RoleCode.ENTERPRISE_STAFF),
@@ -125,7 +141,13 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
     # Other bureaus' systems (API keys); each key's scopes narrow this further.
     RoleSpec(
         RoleCode.API_CLIENT,
-        permissions=(*_REPORT_INCIDENTS, *_VIEW_RESOURCES, "emergency.add_dispatch", "emergency.view_alert"),
+        permissions=(
+            *_REPORT_INCIDENTS,
+            *_VIEW_RESOURCES,
+            "emergency.add_dispatch",
+            "emergency.view_alert",
+            *_HANDLE_TASKS,
+        ),
     ),
 )
 

@@ -8,7 +8,7 @@ class EmergencyConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.audit import audit_register
-        from emergency import bigscreen, layers, panels  # noqa: F401  (register panels and map layers)
+        from emergency import bigscreen, demo, layers, panels  # noqa: F401  (panels, map layers, demo loader)
         from emergency import models as m
         from emergency.views import live_config
         from gis.catalogue import map_page_extra_register
@@ -29,6 +29,18 @@ class EmergencyConfig(AppConfig):
             m.Shelter,
             m.MedicalFacility,
             m.Dispatch,
+            # Plans and responses (phone numbers of member units are encrypted, so recorded as secret).
+            m.Plan,
+            m.PlanVersion,
+            m.PlanUnit,
+            m.PlanGroup,
+            m.PlanLevel,
+            m.PlanAction,
+            m.EmergencyResponse,
+            m.ResponseLogEntry,
+            m.ResponseTask,
+            m.TaskReport,
+            m.TaskReportAttachment,
         ):
-            audit_register(model, exclude=["updated_at"] if model is m.Incident else ())
+            audit_register(model, exclude=["updated_at", "updated"] if model in (m.Incident, m.Plan) else ())
         map_page_extra_register(live_config)

@@ -164,3 +164,77 @@ DISPATCH_TRANSITIONS: dict[str, frozenset[str]] = {
     DispatchStatus.RETURNED: frozenset(),
     DispatchStatus.CANCELLED: frozenset(),
 }
+
+
+# --- Digital plans (数字预案) and response activation (启动响应) ------------------------------------
+
+
+class PlanKind(models.TextChoices):
+    """The government plan system: overall, special and department plans; enterprises have their own."""
+
+    OVERALL = "overall", _("Overall plan")
+    SPECIAL = "special", _("Special plan")
+    DEPARTMENT = "department", _("Department plan")
+    ENTERPRISE = "enterprise", _("Enterprise plan")
+
+
+class ResponseType(models.TextChoices):
+    """Guangdong 三防 response types (DOMAIN.md §2.3), plus a general type for other plans."""
+
+    FLOOD = "flood", _("Flood control")
+    WATERLOGGING = "waterlogging", _("Rainstorm waterlogging")
+    WIND = "wind", _("Wind (typhoon) defence")
+    DROUGHT = "drought", _("Drought")
+    FREEZE = "freeze", _("Freezing")
+    GENERAL = "general", _("General emergency")
+
+
+class PlanVersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_FORCE = "in_force", _("In force")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class ResponseLevel(models.TextChoices):
+    """Response levels: Ⅰ is the most severe, Ⅳ the least (DOMAIN.md §2.1)."""
+
+    IV = "IV", _("Level Ⅳ")
+    III = "III", _("Level Ⅲ")
+    II = "II", _("Level Ⅱ")
+    I = "I", _("Level Ⅰ")  # noqa: E741
+
+
+# Severity rank: a higher number is more severe (the same order as incident levels).
+RESPONSE_LEVEL_RANK: dict[str, int] = {"IV": 1, "III": 2, "II": 3, "I": 4}
+RESPONSE_LEVELS_SEVERE_FIRST = ("I", "II", "III", "IV")
+
+
+class ResponseStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class ResponseChange(models.TextChoices):
+    START = "start", _("Started")
+    RAISE = "raise", _("Raised")
+    LOWER = "lower", _("Lowered")
+    END = "end", _("Ended")
+
+
+class TaskStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# What a unit may report next; "in progress" may be reported again (a progress note).
+TASK_TRANSITIONS: dict[str, frozenset[str]] = {
+    TaskStatus.PENDING: frozenset({TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.DONE}),
+    TaskStatus.ACCEPTED: frozenset({TaskStatus.IN_PROGRESS, TaskStatus.DONE}),
+    TaskStatus.IN_PROGRESS: frozenset({TaskStatus.IN_PROGRESS, TaskStatus.DONE}),
+    TaskStatus.DONE: frozenset(),
+    TaskStatus.CANCELLED: frozenset(),
+}
+OPEN_TASK_STATUSES = (TaskStatus.PENDING, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)

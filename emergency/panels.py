@@ -1,4 +1,5 @@
-"""The command core's big-screen panels: today's incidents, and the resources ready to go."""
+"""The command core's big-screen panels: today's incidents, the resources ready to go, and the active
+responses with their task progress."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from emergency.bigscreen import Panel, register_panel
-from emergency.choices import IncidentStatus, ResourceKind, TeamStatus
+from emergency.choices import IncidentStatus, ResourceKind, ResponseLevel, TeamStatus
 from emergency.selectors.incidents import incidents_visible, type_display_name
 from emergency.selectors.resources import resources_visible, stock_items_visible
+from emergency.selectors.responses import responses_active
 from emergency.services.incidents import INCIDENTS_TODAY
 from emergency.services.resources import RESOURCES_READY
+from emergency.services.responses import ACTIVE_RESPONSES
 
 
 def _incidents_today(user: User) -> dict:
@@ -98,3 +101,37 @@ register_panel(
     )
 )
 register_panel(Panel(RESOURCES_READY, gettext_lazy("Resources ready"), "table", _resources_ready, order=30))
+
+
+def _active_responses(user: User) -> dict:
+    """One row per active response: plan, level and subject; tasks done / total, and overdue ones."""
+    rows = []
+    for response in responses_active(user=user).order_by("-level_since")[:12]:
+        subject = response.event_name or (response.incident.title if response.incident_id else "")
+        value = _("%(done)d/%(total)d tasks done") % {
+            "done": response.tasks_done,
+            "total": response.tasks_total,
+        }
+        if response.tasks_overdue:
+            value += " · " + _("%(n)d overdue") % {"n": response.tasks_overdue}
+        drill = f"[{_('Drill')}] " if response.drill else ""
+        rows.append(
+            {
+                "label": f"{drill}{response.plan_version.name} {ResponseLevel(response.level).label} · {subject}",
+                "value": value,
+                "state": "late" if response.tasks_overdue else "ok",
+            }
+        )
+    return {"rows": rows}
+
+
+register_panel(
+    Panel(
+        ACTIVE_RESPONSES,
+        gettext_lazy("Active responses and task progress"),
+        "table",
+        _active_responses,
+        order=15,
+        empty=gettext_lazy("No response is active."),
+    )
+)

@@ -10,6 +10,9 @@ class ApiKeyScope(models.TextChoices):
     RESOURCES_READ = "resources:read", _("Read resources")
     RESOURCES_WRITE = "resources:write", _("Dispatch resources")
     ALERTS_READ = "alerts:read", _("Read alerts")
+    PLANS_READ = "plans:read", _("Read plans and ask for a proposed response level")
+    RESPONSES_READ = "responses:read", _("Read responses and tasks")
+    RESPONSES_WRITE = "responses:write", _("Report on tasks (and command responses, if the role allows)")
 
 
 class ApiKey(models.Model):

@@ -1,5 +1,14 @@
 from emergency.models.alerts import Alert
 from emergency.models.incidents import Incident, IncidentAttachment, IncidentType, IncidentUpdate
+from emergency.models.plans import (
+    Plan,
+    PlanAction,
+    PlanGroup,
+    PlanLevel,
+    PlanUnit,
+    PlanVersion,
+    PlanVersionLocked,
+)
 from emergency.models.resources import (
     Depot,
     Dispatch,
@@ -11,20 +20,39 @@ from emergency.models.resources import (
     StockMovement,
     TeamMember,
 )
+from emergency.models.responses import (
+    EmergencyResponse,
+    ResponseLogEntry,
+    ResponseTask,
+    TaskReport,
+    TaskReportAttachment,
+)
 
 __all__ = [
     "Alert",
     "Depot",
     "Dispatch",
+    "EmergencyResponse",
     "Expert",
     "Incident",
     "IncidentAttachment",
     "IncidentType",
     "IncidentUpdate",
     "MedicalFacility",
+    "Plan",
+    "PlanAction",
+    "PlanGroup",
+    "PlanLevel",
+    "PlanUnit",
+    "PlanVersion",
+    "PlanVersionLocked",
     "RescueTeam",
+    "ResponseLogEntry",
+    "ResponseTask",
     "Shelter",
     "StockItem",
     "StockMovement",
+    "TaskReport",
+    "TaskReportAttachment",
     "TeamMember",
 ]
