@@ -276,6 +276,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models share field names (level, status) with different choice sets: name them.
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentLevelEnum": "emergency.choices.IncidentLevel",
+        "IncidentStatusEnum": "emergency.choices.IncidentStatus",
+        "ResponseLevelEnum": "emergency.choices.ResponseLevel",
+        "ResponseStatusEnum": "emergency.choices.ResponseStatus",
+        "PlanVersionStatusEnum": "emergency.choices.PlanVersionStatus",
+        "TaskStatusEnum": "emergency.choices.TaskStatus",
+        "DispatchStatusEnum": "emergency.choices.DispatchStatus",
+    },
 }
 
 # --- Logging -----------------------------------------------------------------------------------

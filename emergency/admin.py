@@ -296,3 +296,11 @@ class DispatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from emergency.admin_plans import (  # noqa: E402, F401  (plans, responses and tasks)
+    EmergencyResponseAdmin,
+    PlanAdmin,
+    PlanVersionAdmin,
+    ResponseTaskAdmin,
+)
