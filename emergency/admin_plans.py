@@ -352,6 +352,11 @@ class EmergencyResponseAdmin(admin.ModelAdmin):
     def has_command_permission(self, request):
         return request.user.has_perm("emergency.command_response")
 
+    def get_inlines(self, request, obj):
+        # The add form has no inlines: the service writes the log and the tasks, so nothing else can
+        # fail after the response was started in the form's clean().
+        return self.inlines if obj is not None else []
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = type("BoundResponseStartForm", (ResponseStartForm,), {"request": request})

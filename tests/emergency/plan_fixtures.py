@@ -126,5 +126,7 @@ def units(personas):
 def plan(personas, units):
     from emergency.services.plans import plan_import
 
-    version, _created = plan_import(user=personas.commander, text=plan_yaml(), format="yaml", put_in_force=True)
+    version, _created = plan_import(
+        user=personas.commander, text=plan_yaml(), format="yaml", put_in_force=True
+    )
     return version

@@ -41,7 +41,9 @@ def test_yaml_syntax_error_names_the_line(personas, units):
 
 
 def test_json_syntax_error_names_line_and_column(personas, units):
-    text = json.dumps(PLAN, ensure_ascii=False, indent=2).replace('"kind": "special",', '"kind": "special"', 1)
+    text = json.dumps(PLAN, ensure_ascii=False, indent=2).replace(
+        '"kind": "special",', '"kind": "special"', 1
+    )
     with pytest.raises(PlanDocumentError) as caught:
         plan_import(user=personas.commander, text=text.encode(), filename="plan.json")
     (problem,) = caught.value.problems
@@ -58,7 +60,13 @@ def test_semantic_errors_name_field_paths_and_lines(personas, units):
     level["actions"][1]["unit"] = "nobody"
     level["actions"][2]["deadline"] = "soon"
     level["actions"].append({"key": "duty", "unit": "xz", "text": "again", "deadline": 10})
-    document["levels"][3]["actions"][1] = {"key": "command-post", "unit": "water", "group": "coord", "text": "x", "deadline": 1}
+    document["levels"][3]["actions"][1] = {
+        "key": "command-post",
+        "unit": "water",
+        "group": "coord",
+        "text": "x",
+        "deadline": 1,
+    }
     text = plan_yaml(document)
     with pytest.raises(PlanDocumentError) as caught:
         plan_import(user=personas.commander, text=text, format="yaml")
@@ -80,7 +88,10 @@ def test_semantic_errors_name_field_paths_and_lines(personas, units):
         assert path in found, (path, found)
         line, _message = found[path]
         assert needle in lines[line - 1], (path, line, lines[line - 1])
-    assert "purple" not in found["levels.0.trigger.any.1.value"][1] and "yellow" in found["levels.0.trigger.any.1.value"][1]
+    assert (
+        "purple" not in found["levels.0.trigger.any.1.value"][1]
+        and "yellow" in found["levels.0.trigger.any.1.value"][1]
+    )
     assert not PlanVersion.objects.exists()
 
 
@@ -105,7 +116,14 @@ def test_required_fields_and_aliases(personas, units):
 
 def test_deadline_forms():
     assert [deadline_minutes(v) for v in (90, "90", "30m", "2h", "1d", "1h30m", "soon", True)] == [
-        90, 90, 30, 120, 1440, 90, None, None,
+        90,
+        90,
+        30,
+        120,
+        1440,
+        90,
+        None,
+        None,
     ]
 
 
@@ -168,7 +186,9 @@ def test_only_plan_managers_import(personas, units):
 
 
 def test_plans_are_scoped_to_the_units_in_them(personas, units, plan):
-    assert [p["code"] for p in client_for(units.staff_a).get("/api/plans/").json()["results"]] == ["test-flood"]
+    assert [p["code"] for p in client_for(units.staff_a).get("/api/plans/").json()["results"]] == [
+        "test-flood"
+    ]
     assert client_for(personas.enterprise).get("/api/plans/").json()["results"] == []
     assert client_for(personas.grid_a).get("/api/plans/").json()["results"] == []
 
@@ -178,7 +198,9 @@ def test_export_round_trip_masks_phones_unless_asked_and_audited(personas, units
     assert "075*****0001" in masked and "0756-0000001" not in masked
     full = plan_export(user=personas.commander, version_id=plan.pk, format="json", with_phones=True)
     assert json.loads(full)["units"][0]["phone"] == "0756-0000001"
-    assert AuditEntry.objects.filter(action=AuditAction.VIEW, model="planversion", actor_id=personas.commander.pk).exists()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.VIEW, model="planversion", actor_id=personas.commander.pk
+    ).exists()
     # A full export imports back as the same plan: no new version.
     _version, created = plan_import(user=personas.commander, text=full, format="json")
     assert created is False
@@ -206,7 +228,12 @@ def test_import_and_export_through_the_api(personas, units):
     assert json.loads(exported.content)["levels"][0]["actions"][0]["deadline"] == "1h"
     detail = commander.get(f"/api/plan-versions/{body['version']['id']}/").json()
     assert detail["document"]["units"][0]["phone"] == "075*****0001"
-    assert client_for(units.staff_a).post("/api/plans/import/", plan_yaml().encode(), content_type="application/yaml").status_code == 403
+    assert (
+        client_for(units.staff_a)
+        .post("/api/plans/import/", plan_yaml().encode(), content_type="application/yaml")
+        .status_code
+        == 403
+    )
 
 
 def test_commands(personas, units, tmp_path):
@@ -234,7 +261,9 @@ def test_demo_flood_plan_loads_once(personas):
 
     by_code = {}
     for code, name, kind, parent in ORGANISATIONS:
-        by_code[code] = Organisation.objects.create(code=code, name=name, kind=kind, parent=by_code.get(parent or ""))
+        by_code[code] = Organisation.objects.create(
+            code=code, name=name, kind=kind, parent=by_code.get(parent or "")
+        )
     personas.commander.username = "commander"
     said: list[str] = []
     load_plans(DemoContext(say=said.append))
@@ -279,17 +308,31 @@ def test_rule_evaluation_with_scales_any_all_not():
     rule = {
         "all": [
             {"fact": "typhoon_warning_colour", "op": ">=", "value": "orange"},
-            {"any": [{"fact": "rain_3h_mm", "op": ">=", "value": 50}, {"fact": "tc_class", "op": ">=", "value": "STS"}]},
+            {
+                "any": [
+                    {"fact": "rain_3h_mm", "op": ">=", "value": 50},
+                    {"fact": "tc_class", "op": ">=", "value": "STS"},
+                ]
+            },
             {"not": {"fact": "landfall_hours", "op": ">", "value": 48}},
         ]
     }
-    holds, reasons = rule_evaluate(rule, {"typhoon_warning_colour": "red", "rain_3h_mm": 62, "landfall_hours": 12})
+    holds, reasons = rule_evaluate(
+        rule, {"typhoon_warning_colour": "red", "rain_3h_mm": 62, "landfall_hours": 12}
+    )
     assert holds and len(reasons) == 3 and "62 mm ≥ 50 mm" in reasons[1]
     assert rule_evaluate(rule, {"typhoon_warning_colour": "yellow", "rain_3h_mm": 62})[0] is False
     assert rule_evaluate(rule, {"typhoon_warning_colour": "orange", "tc_class": "TY"})[0] is True
-    assert rule_evaluate(rule, {"typhoon_warning_colour": "orange", "tc_class": "TS"})[0] is False  # missing rain
-    assert rule_evaluate(rule, {"typhoon_warning_colour": "orange", "tc_class": "TY", "landfall_hours": 60})[0] is False
-    assert rule_evaluate({"fact": "rain_3h_mm", "op": ">=", "value": 50}, {})[0] is False  # no reading, no trigger
+    assert (
+        rule_evaluate(rule, {"typhoon_warning_colour": "orange", "tc_class": "TS"})[0] is False
+    )  # missing rain
+    assert (
+        rule_evaluate(rule, {"typhoon_warning_colour": "orange", "tc_class": "TY", "landfall_hours": 60})[0]
+        is False
+    )
+    assert (
+        rule_evaluate({"fact": "rain_3h_mm", "op": ">=", "value": 50}, {})[0] is False
+    )  # no reading, no trigger
 
 
 def test_facts_are_checked_against_the_vocabulary():
