@@ -330,7 +330,7 @@ def test_admin_lists_and_start_form(personas, units, plan, flood, client):
         {"plan": plan.plan_id, "incident": flood.pk, "event_name": "", "level": "IV", "reason": "黄色预警"},
     )
     assert page.status_code == 302, [
-        l for l in page.content.decode().splitlines() if "errorlist" in l or "errornote" in l
+        line for line in page.content.decode().splitlines() if "errorlist" in line or "errornote" in line
     ]
     response = EmergencyResponse.objects.get()
     assert response.tasks.count() == 4
