@@ -23,6 +23,15 @@ from tests.emergency.plan_fixtures import PLAN, plan_document, plan_yaml
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("incident_types")]
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English here (the API test asks for Chinese explicitly)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def problems(exc: PlanDocumentError) -> dict[str, tuple[int | None, str]]:
     return {p.path: (p.line, p.message) for p in exc.problems}
 
