@@ -141,7 +141,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("format", str, enum=list(FORMATS)),
+            # Not "format": DRF takes ?format= for choosing its own renderer.
+            OpenApiParameter("as", str, enum=list(FORMATS), description="yaml (default) or json"),
             OpenApiParameter("version", int, description="version number (default: in force, else latest)"),
             OpenApiParameter("with_phones", bool, description="full phone numbers (plan managers; audited)"),
         ],
@@ -153,10 +154,10 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
         """The plan as a JSON or YAML document, in the import format."""
-        fmt = request.query_params.get("format", "yaml")
+        fmt = request.query_params.get("as", "yaml")
         if fmt not in FORMATS:
             raise ValidationError(
-                {"format": [_("Choose one of: %(values)s.") % {"values": ", ".join(FORMATS)}]}
+                {"as": [_("Choose one of: %(values)s.") % {"values": ", ".join(FORMATS)}]}
             )
         versions = plan_versions_visible(user=request.user).filter(plan_id=_int(pk))
         number = request.query_params.get("version")

@@ -232,9 +232,12 @@ def test_import_and_export_through_the_api(personas, units):
         "/api/plans/import/", json.dumps(PLAN, ensure_ascii=False).encode(), content_type="application/json"
     )
     assert again.status_code == 200 and again.json()["created"] is False
-    exported = commander.get(f"/api/plans/{plan_id}/export/?format=json")
+    exported = commander.get(f"/api/plans/{plan_id}/export/?as=json")
     assert exported.status_code == 200 and exported["Content-Type"].startswith("application/json")
     assert json.loads(exported.content)["levels"][0]["actions"][0]["deadline"] == "1h"
+    as_yaml = commander.get(f"/api/plans/{plan_id}/export/?as=yaml&version=1")
+    assert as_yaml.status_code == 200 and "防汛Ⅳ级应急响应" in as_yaml.content.decode()
+    assert commander.get(f"/api/plans/{plan_id}/export/?as=xml").status_code == 400
     detail = commander.get(f"/api/plan-versions/{body['version']['id']}/").json()
     assert detail["document"]["units"][0]["phone"] == "075*****0001"
     assert (
