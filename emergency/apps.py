@@ -10,7 +10,7 @@ class EmergencyConfig(AppConfig):
         from accounts.audit import audit_register
         from emergency import bigscreen, demo, layers, panels  # noqa: F401  (panels, map layers, demo loader)
         from emergency import models as m
-        from emergency.views import live_config
+        from emergency.views import incident_report_config, live_config
         from gis.catalogue import map_page_extra_register
 
         audit_register(m.Alert)
@@ -44,3 +44,4 @@ class EmergencyConfig(AppConfig):
         ):
             audit_register(model, exclude=["updated_at", "updated"] if model in (m.Incident, m.Plan) else ())
         map_page_extra_register(live_config)
+        map_page_extra_register(incident_report_config)
