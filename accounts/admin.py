@@ -126,3 +126,40 @@ class RoleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- API keys -------------------------------------------------------------------------------------
+
+from accounts.models import ApiKey  # noqa: E402
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are issued with ``accounts.services.api_keys.api_key_create`` (the clear key is shown once);
+    the admin lists and revokes them."""
+
+    list_display = ["name", "organisation", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["organisation"]
+    readonly_fields = [
+        "name",
+        "organisation",
+        "user",
+        "prefix",
+        "scopes",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    exclude = ["hashed"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected API keys"), permissions=["change"])
+    def revoke(self, request, queryset):
+        from accounts.services.api_keys import api_key_revoke
+
+        for key in queryset:
+            api_key_revoke(key=key, by=request.user)

@@ -53,3 +53,4 @@ class AuditAction(models.TextChoices):
     ROLE_GRANTED = "role_granted", _("Role granted")
     ROLE_REVOKED = "role_revoked", _("Role revoked")
     VIEW = "view", _("Viewed sensitive data")
+    API_KEY_USED = "api_key_used", _("API key used")

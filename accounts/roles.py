@@ -27,6 +27,42 @@ def _crud(app_label: str, model: str) -> tuple[str, ...]:
 
 ADMIN = ExclusiveGroup.ADMINISTRATION
 
+# --- Command core (emergency: incidents and resources) ---
+_RESOURCE_MODELS = ("rescueteam", "teammember", "depot", "stockitem", "expert", "shelter", "medicalfacility")
+_VIEW_RESOURCES = tuple(f"emergency.view_{m}" for m in (*_RESOURCE_MODELS, "stockmovement", "dispatch"))
+# Anyone who may report an incident may also add to its timeline (within their scope).
+_REPORT_INCIDENTS = (
+    "emergency.view_incidenttype",
+    "emergency.view_incident",
+    "emergency.add_incident",
+    "emergency.view_incidentupdate",
+    "emergency.add_incidentupdate",
+)
+_COMMAND = (
+    *_REPORT_INCIDENTS,
+    "emergency.change_incident",
+    "emergency.handle_incident",
+    *(p for m in _RESOURCE_MODELS for p in _crud("emergency", m)),
+    "emergency.view_stockmovement",
+    "emergency.add_stockmovement",
+    "emergency.view_dispatch",
+    "emergency.add_dispatch",
+    "emergency.change_dispatch",
+)
+
+# --- Plans and responses: commanders import plans and command responses; units handle their tasks ---
+_VIEW_PLANS = tuple(
+    f"emergency.view_{m}" for m in ("plan", "planversion", "planunit", "plangroup", "planlevel", "planaction")
+)
+_VIEW_RESPONSES = (
+    "emergency.view_emergencyresponse",
+    "emergency.view_responselogentry",
+    "emergency.view_responsetask",
+    "emergency.view_taskreport",
+)
+_HANDLE_TASKS = (*_VIEW_PLANS, *_VIEW_RESPONSES, "emergency.report_task", "emergency.add_taskreport")
+_COMMAND_RESPONSES = (*_HANDLE_TASKS, "emergency.manage_plan", "emergency.command_response")
+
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     # 三权分立: the system administrator runs users and configuration but cannot read the audit log;
     # the security administrator sets roles and permissions; the audit administrator only reads the log.
@@ -52,6 +88,8 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             *_crud("django_celery_beat", "periodictask"),
             *_crud("django_celery_beat", "intervalschedule"),
             *_crud("django_celery_beat", "crontabschedule"),
+            *_crud("accounts", "apikey"),
+            *_crud("emergency", "incidenttype"),
         ),
     ),
     RoleSpec(
@@ -90,6 +128,8 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "ingest.view_quarantinedrecord",
             "ingest.view_seismicevent",
             "sanfang.view_station",
+            *_COMMAND,
+            *_COMMAND_RESPONSES,
         ),
     ),
     RoleSpec(
@@ -110,15 +150,29 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "ingest.pull_source",
             "ingest.reprocess_quarantinedrecord",
             "sanfang.view_station",
+            *_COMMAND,
+            *_VIEW_PLANS,
+            *_VIEW_RESPONSES,
         ),
     ),
-    RoleSpec(RoleCode.MEMBER_UNIT_STAFF),
-    RoleSpec(RoleCode.GRID_INSPECTOR),
-    RoleSpec(RoleCode.ENTERPRISE_ADMIN),
+    RoleSpec(RoleCode.MEMBER_UNIT_STAFF, permissions=(*_REPORT_INCIDENTS, *_VIEW_RESOURCES, *_HANDLE_TASKS)),
+    RoleSpec(RoleCode.GRID_INSPECTOR, permissions=_REPORT_INCIDENTS),
+    RoleSpec(RoleCode.ENTERPRISE_ADMIN, permissions=_REPORT_INCIDENTS),
     RoleSpec(RoleCode.ENTERPRISE_STAFF),
     RoleSpec(RoleCode.THIRD_PARTY_INSPECTOR),
     RoleSpec(RoleCode.ENFORCEMENT_OFFICER),
-    RoleSpec(RoleCode.API_CLIENT, permissions=("ingest.push_to_source",)),
+    # Other bureaus' systems (API keys); each key's scopes narrow this further.
+    RoleSpec(
+        RoleCode.API_CLIENT,
+        permissions=(
+            *_REPORT_INCIDENTS,
+            *_VIEW_RESOURCES,
+            "emergency.add_dispatch",
+            "emergency.view_alert",
+            *_HANDLE_TASKS,
+            "ingest.push_to_source",
+        ),
+    ),
 )
 
 ROLE_SPECS_BY_CODE = {spec.code.value: spec for spec in ROLE_SPECS}

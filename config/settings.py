@@ -254,8 +254,15 @@ SHARED_DATA_DIR = Path(env_str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared"
 
 # --- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.ApiKeyAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.authentication.ApiKeyScopes",
+    ],
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
@@ -269,6 +276,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models share field names (level, status) with different choice sets: name them.
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentLevelEnum": "emergency.choices.IncidentLevel",
+        "IncidentStatusEnum": "emergency.choices.IncidentStatus",
+        "ResponseLevelEnum": "emergency.choices.ResponseLevel",
+        "ResponseStatusEnum": "emergency.choices.ResponseStatus",
+        "PlanVersionStatusEnum": "emergency.choices.PlanVersionStatus",
+        "TaskStatusEnum": "emergency.choices.TaskStatus",
+        "DispatchStatusEnum": "emergency.choices.DispatchStatus",
+    },
 }
 
 # --- Logging -----------------------------------------------------------------------------------

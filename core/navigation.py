@@ -43,7 +43,12 @@ SECTIONS: tuple[Section, ...] = (
         _("The live 1920×1080 screen of the command centre."),
         "emergency:bigscreen",
     ),
-    Section("incidents", _("Incidents"), _("Incident intake, verification, response and closure.")),
+    Section(
+        "incidents",
+        _("Incidents"),
+        _("Incident intake, verification, response and closure."),
+        "emergency:incident_list",
+    ),
     Section("resources", _("Emergency resources"), _("Rescue teams, depots and stock, experts, shelters.")),
     Section("plans", _("Emergency plans"), _("Digital plans, response levels and activation.")),
     Section(

@@ -1,11 +1,41 @@
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from emergency.choices import ALERT_LEVEL_COLOURS, AlertKind, AlertLevel
+from emergency.choices import (
+    ALERT_LEVEL_COLOURS,
+    OPEN_TASK_STATUSES,
+    AlertKind,
+    AlertLevel,
+    IncidentLevel,
+    IncidentStatus,
+    ResourceKind,
+    ResponseStatus,
+)
+from emergency.forms import ResponseStartForm, TaskReportForm
+from emergency.models import Incident, IncidentType, ResponseTask
+from emergency.selectors.incidents import (
+    incident_access,
+    incident_search,
+    incidents_visible,
+    type_display_name,
+)
+from emergency.selectors.responses import response_progress, responses_visible, tasks_visible
+from emergency.services.responses import response_start, task_report
 from gis.views import map_context
+
+# The one map lists this many shelters and teams within this radius of a newly reported incident.
+NEAREST_RADIUS_M = 10_000
+NEAREST_LIMIT = 5
 
 
 def live_labels() -> dict:
@@ -54,3 +84,173 @@ def bigscreen(request: HttpRequest) -> HttpResponse:
         "emergency/bigscreen.html",
         {"map_config": map_context(request)},
     )
+
+
+# --- Command-core pages: incidents, responses, tasks ------------------------------------------------
+
+
+def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: known fields by name, the rest on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                message = " ".join(error.messages)
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def incident_report_config(request: HttpRequest) -> dict:
+    """The one map's "report an incident" mode: offered to users who may report incidents."""
+    user = request.user
+    if not user.is_authenticated or not user.has_perm("emergency.add_incident"):
+        return {}
+    types = [
+        {"code": t.code, "label": type_display_name(t), "category": str(t.parent)}
+        for t in IncidentType.objects.filter(parent__isnull=False).select_related("parent")
+    ]
+    return {
+        "incident_report": {
+            "types": types,
+            "levels": [{"value": level.value, "label": str(level.label)} for level in IncidentLevel],
+            "api": reverse("incident-list"),
+            "detail_url": reverse("emergency:incident_detail", args=[0]),
+            "radius_m": NEAREST_RADIUS_M,
+            "limit": NEAREST_LIMIT,
+            "kinds": [
+                {"kind": ResourceKind.SHELTER.value, "label": str(_("Nearest shelters"))},
+                {"kind": ResourceKind.TEAM.value, "label": str(_("Nearest rescue teams"))},
+            ],
+            "text": {
+                "start": _("Report an incident"),
+                "cancel": _("Cancel"),
+                "click_map": _("Click the map where the incident is."),
+                "placed": _("Location: %(lat)s, %(lon)s (click again to move it)."),
+                "title": _("Title"),
+                "type": _("Type"),
+                "level": _("Level"),
+                "description": _("Description"),
+                "address": _("Address"),
+                "submit": _("Submit the report"),
+                "choose": _("Choose…"),
+                "no_point": _("Click the map to place the incident first."),
+                "failed": _("The report was not saved: %(reason)s"),
+                "saved": _("Incident recorded: %(title)s"),
+                "open": _("Open the incident"),
+                "none_near": _("None within %(km)s km."),
+                "distance": _("%(km)s km"),
+            },
+        }
+    }
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("emergency.view_incident"):
+        raise PermissionDenied
+    incidents = incidents_visible(user=request.user).order_by("-reported_at")
+    q = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    if q:
+        incidents = incident_search(incidents, q=q)
+    if status in IncidentStatus.values:
+        incidents = incidents.filter(status=status)
+    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "emergency/incident_list.html",
+        {"page": page, "q": q, "status": status, "statuses": IncidentStatus.choices},
+    )
+
+
+@login_required
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    try:
+        incident = incident_access(user=user, incident_id=pk)
+    except Incident.DoesNotExist:
+        raise Http404 from None
+    can_command = user.has_perm("emergency.command_response")
+    form = ResponseStartForm(request.POST or None, user=user) if can_command else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                response = response_start(
+                    user=user,
+                    plan_id=form.cleaned_data["plan"].pk,
+                    level=form.cleaned_data["level"],
+                    incident_id=incident.pk,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(level)s response started: %(n)d tasks sent to the units.")
+                    % {"level": response.get_level_display(), "n": response.tasks.count()},
+                )
+                return redirect("emergency:incident_detail", pk=incident.pk)
+    responses = response_progress(responses=responses_visible(user=user).filter(incident=incident)).order_by(
+        "-started_at"
+    )
+    updates = incident.updates.select_related("author").prefetch_related("attachments").order_by("created")
+    return render(
+        request,
+        "emergency/incident_detail.html",
+        {"incident": incident, "updates": updates, "responses": responses, "form": form},
+    )
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.has_perm("emergency.view_responsetask"):
+        raise PermissionDenied
+    show = request.GET.get("show", "open")
+    tasks = tasks_visible(user=user).select_related("response__incident", "response__plan")
+    if show == "open":
+        tasks = tasks.filter(status__in=OPEN_TASK_STATUSES, response__status=ResponseStatus.ACTIVE)
+    tasks = tasks.prefetch_related("reports__author", "reports__attachments").order_by("deadline", "pk")
+    return render(
+        request,
+        "emergency/my_tasks.html",
+        {
+            "tasks": tasks,
+            "show": show,
+            "can_report": user.has_perm("emergency.report_task"),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def task_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    form = TaskReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        files = [form.cleaned_data["photo"]] if form.cleaned_data.get("photo") else []
+        try:
+            task_report(
+                user=user,
+                task_id=pk,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                files=files,
+            )
+        except ResponseTask.DoesNotExist:
+            raise Http404 from None
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Your report has been recorded."))
+            return redirect(f"{reverse('emergency:my_tasks')}#task-{pk}")
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+    return redirect(f"{reverse('emergency:my_tasks')}#task-{pk}")

@@ -18,6 +18,7 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     """Alerts the caller may see, newest first. Filter by kind, level, time, id cursor and state."""
 
     serializer_class = AlertSerializer
+    api_key_scopes = {"read": "alerts:read"}
     filter_backends = [DjangoFilterBackend]
     filterset_class = AlertFilter
 

@@ -10,6 +10,7 @@
     var cmap = new window.CCMap.CatalogueMap(map, config);
     window.ccOnemap = cmap;
     cmap.buildTree(document.getElementById("layer-tree"));
+    document.dispatchEvent(new CustomEvent("onemap:ready", { detail: cmap }));
 
     document.getElementById("district-filter").addEventListener("change", function (e) {
       if (!e.target.value) { cmap.clearHighlight(); map.setView([22.27, 113.45], 10); return; }

@@ -135,7 +135,7 @@ def test_geojson_by_bbox(personas, zones):
 def test_geojson_bad_bbox_is_400(personas, bbox):
     response = client_for(personas.commander).get(f"/api/layers/risk_zones/geojson/?bbox={bbox}")
     assert response.status_code == 400
-    assert "bbox" in response.json()
+    assert [e["field"] for e in response.json()["errors"]] == ["bbox"]
 
 
 def test_geojson_limit_answers_clearly(personas, zones, settings):
