@@ -159,7 +159,12 @@
       document.body.classList.toggle("disconnected", s !== "open");
     },
     onSynced: function () { lastData = new Date(); renderAlerts(); },
-    onPanels: function (list) { lastData = new Date(); list.forEach(renderPanel); },
+    onPanels: function (list) {
+      lastData = new Date();
+      list.forEach(renderPanel);
+      // New panels change every panel's height: charts must follow their boxes.
+      Object.keys(charts).forEach(function (key) { charts[key].resize(); });
+    },
     onLayer: function (key) { lastData = new Date(); if (cmap) cmap.refresh(key); },
     onAlert: function (alert, isNew) {
       lastData = new Date();
