@@ -18,6 +18,7 @@ class StationAdmin(LeafletGeoAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "kind", "active", "geom"]}),
         (_("Ownership"), {"fields": ["owner", "district", "source", "notes"]}),
+        (_("Thresholds"), {"fields": ["threshold_variable", "warning_value", "danger_value"]}),
         (_("Readings"), {"fields": ["latest_readings", "created_at", "updated_at"]}),
     ]
 

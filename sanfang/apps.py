@@ -8,7 +8,7 @@ class SanfangConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.audit import audit_register
-        from sanfang import demo, layers  # noqa: F401  (register the demo loader and the map layers)
+        from sanfang import bigscreen, demo, layers  # noqa: F401  (demo loader, map layers, screen panel)
         from sanfang.models import Station
 
         # Readings are written in bulk and not audited one by one; the ingest run records them.

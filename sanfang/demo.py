@@ -8,6 +8,7 @@ from django.contrib.gis.geos import Point
 from accounts.models import Organisation
 from core.demo import DemoContext, register_demo_loader
 from sanfang.choices import StationKind as K
+from sanfang.models import Station
 from sanfang.services.stations import station_upsert
 
 DEMO_SOURCE = "演示站点（项目自拟位置）"
@@ -31,6 +32,14 @@ DEMO_STATIONS: list[tuple[str, str, str, float, float, str]] = [
 ]
 
 
+DEMO_THRESHOLDS = {
+    "ZH-H01": ("water_level", 2.0, 2.8),
+    "ZH-H02": ("water_level", 2.5, 3.2),
+    "ZH-T01": ("tide_level", 2.2, 2.8),
+    "ZH-K01": ("reservoir_level", 46.0, 47.5),
+}
+
+
 @register_demo_loader("stations", order=30)
 def load_stations(ctx: DemoContext) -> None:
     owners = {o.code: o for o in Organisation.objects.filter(code__in={row[5] for row in DEMO_STATIONS})}
@@ -45,4 +54,10 @@ def load_stations(ctx: DemoContext) -> None:
             source=DEMO_SOURCE,
         )
         created += was_created
+    # Made-up warning and danger levels (not the owners' official ones), so the demo screen has
+    # something to judge: the simulated river level sits above ZH-H01's warning level.
+    for code, (variable, warning, danger) in DEMO_THRESHOLDS.items():
+        Station.objects.filter(code=code).update(
+            threshold_variable=variable, warning_value=warning, danger_value=danger
+        )
     ctx.say(f"{len(DEMO_STATIONS)} stations ({created} new)")

@@ -37,11 +37,34 @@ class Station(TimeStampedModel):
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # The station's warning (警戒) and danger (保证/危险) levels for one measured variable, compared with
+    # its latest reading. Rainfall over windows (1–24 h) is judged by the 三防 rules, not here.
+    threshold_variable = models.CharField(
+        _("threshold variable"), max_length=20, choices=Variable.choices, blank=True
+    )
+    warning_value = models.FloatField(_("warning level"), null=True, blank=True)
+    danger_value = models.FloatField(_("danger level"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("station")
         verbose_name_plural = _("stations")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(warning_value__isnull=True)
+                | models.Q(danger_value__isnull=True)
+                | models.Q(danger_value__gte=models.F("warning_value")),
+                name="sanfang_station_danger_not_below_warning",
+                violation_error_message=_("The danger level must not be below the warning level."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(threshold_variable="")
+                | models.Q(warning_value__isnull=False)
+                | models.Q(danger_value__isnull=False),
+                name="sanfang_station_threshold_has_a_value",
+                violation_error_message=_("A threshold variable needs a warning or a danger level."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
