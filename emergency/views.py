@@ -18,6 +18,7 @@ from emergency.choices import (
     AlertLevel,
     IncidentLevel,
     IncidentStatus,
+    IncidentUpdateKind,
     ResourceKind,
     ResponseStatus,
 )
@@ -197,7 +198,17 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     responses = response_progress(responses=responses_visible(user=user).filter(incident=incident)).order_by(
         "-started_at"
     )
-    updates = incident.updates.select_related("author").prefetch_related("attachments").order_by("created")
+    updates = list(
+        incident.updates.select_related("author").prefetch_related("attachments").order_by("created")
+    )
+    labels = {
+        IncidentUpdateKind.STATUS: dict(IncidentStatus.choices),
+        IncidentUpdateKind.LEVEL: dict(IncidentLevel.choices),
+    }.get
+    for update in updates:  # codes in the timeline shown by their labels
+        names = labels(update.kind) or {}
+        update.old_label = names.get(update.old_value, update.old_value)
+        update.new_label = names.get(update.new_value, update.new_value)
     return render(
         request,
         "emergency/incident_detail.html",

@@ -59,12 +59,16 @@ def test_commander_starts_a_response_with_field_errors(personas, units, plan, fl
     assert 'id="response-start"' in page.content.decode()
     missing = client.post(f"/incidents/{flood.pk}/", {"level": "IV"}, HTTP_ACCEPT_LANGUAGE="en")
     assert missing.status_code == 200 and 'data-field="plan"' in missing.content.decode()
-    started = client.post(f"/incidents/{flood.pk}/", {"plan": plan.plan_id, "level": "IV", "reason": "黄色预警"})
+    started = client.post(
+        f"/incidents/{flood.pk}/", {"plan": plan.plan_id, "level": "IV", "reason": "黄色预警"}
+    )
     assert started.status_code == 302
     response = EmergencyResponse.objects.get()
     assert response.level == "IV" and response.tasks.count() == 4
     # A second one for the same plan and incident is refused by the service, shown on the form.
-    again = client.post(f"/incidents/{flood.pk}/", {"plan": plan.plan_id, "level": "III"}, HTTP_ACCEPT_LANGUAGE="en")
+    again = client.post(
+        f"/incidents/{flood.pk}/", {"plan": plan.plan_id, "level": "III"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert again.status_code == 200 and "errorlist" in again.content.decode()
     assert EmergencyResponse.objects.count() == 1
     assert "0/4" in client.get(f"/incidents/{flood.pk}/").content.decode()
