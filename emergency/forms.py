@@ -40,3 +40,22 @@ class TaskReportForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     photo = forms.FileField(label=_("Photo or document"), required=False)
+
+
+class LossFilterForm(forms.Form):
+    """The period of the loss statistics, and whether to count drills (never mixed with real events)."""
+
+    occurred_after = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    occurred_before = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    drill = forms.BooleanField(label=_("Drills instead of real events"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("occurred_after"), data.get("occurred_before")
+        if after and before and after > before:
+            self.add_error("occurred_before", _("The end of the period is before its start."))
+        return data

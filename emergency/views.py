@@ -1,3 +1,6 @@
+import datetime as dt
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -22,21 +25,25 @@ from emergency.choices import (
     ResourceKind,
     ResponseStatus,
 )
-from emergency.forms import ResponseStartForm, TaskReportForm
+from emergency.forms import LossFilterForm, ResponseStartForm, TaskReportForm
 from emergency.models import Incident, IncidentType, ResponseTask
 from emergency.selectors.incidents import (
     incident_access,
     incident_search,
+    incident_statistics,
     incidents_visible,
     type_display_name,
 )
 from emergency.selectors.responses import response_progress, responses_visible, tasks_visible
+from emergency.services.exports import losses_export_xlsx
 from emergency.services.responses import response_start, task_report
 from gis.views import map_context
 
 # The one map lists this many shelters and teams within this radius of a newly reported incident.
 NEAREST_RADIUS_M = 10_000
 NEAREST_LIMIT = 5
+# The loss statistics page lists this many incidents (the Excel export has them all).
+LOSS_PAGE_ROWS = 200
 
 
 def live_labels() -> dict:
@@ -265,3 +272,53 @@ def task_report_view(request: HttpRequest, pk: int) -> HttpResponse:
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
     return redirect(f"{reverse('emergency:my_tasks')}#task-{pk}")
+
+
+@login_required
+def loss_statistics(request: HttpRequest) -> HttpResponse:
+    """Loss statistics (灾情统计) per district and per incident, for a period; drills apart."""
+    if not request.user.has_perm("emergency.view_incident"):
+        raise PermissionDenied
+    form = LossFilterForm(request.GET or None)
+    incidents = incidents_visible(user=request.user).filter(drill=False)
+    drill = False
+    if form.is_bound and form.is_valid():
+        drill = form.cleaned_data["drill"]
+        incidents = incidents_visible(user=request.user).filter(drill=drill)
+        zone = timezone.get_current_timezone()
+        if form.cleaned_data["occurred_after"]:
+            start = dt.datetime.combine(form.cleaned_data["occurred_after"], dt.time.min, tzinfo=zone)
+            incidents = incidents.filter(occurred_at__gte=start)
+        if form.cleaned_data["occurred_before"]:
+            end = dt.datetime.combine(form.cleaned_data["occurred_before"], dt.time.max, tzinfo=zone)
+            incidents = incidents.filter(occurred_at__lte=end)
+    by_district = incident_statistics(queryset=incidents, by="district")
+    incidents = incidents.order_by("-occurred_at", "-pk")
+    if request.GET.get("export") == "xlsx" and not form.errors:
+        body = losses_export_xlsx(by_district=by_district, incidents=incidents, drill=drill)
+        response = HttpResponse(
+            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        name = "drill-losses" if drill else "losses"
+        response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y%m%d}.xlsx"'
+        return response
+    totals = {
+        key: sum(row[key] for row in by_district)
+        for key in ("count", "deaths", "injuries", "missing", "evacuated")
+    }
+    totals["economic_loss"] = sum(Decimal(row["economic_loss"]) for row in by_district)
+    query = request.GET.copy()
+    query["export"] = "xlsx"
+    return render(
+        request,
+        "emergency/loss_statistics.html",
+        {
+            "form": form,
+            "drill": drill,
+            "by_district": by_district,
+            "totals": totals,
+            "incidents": incidents[:LOSS_PAGE_ROWS],
+            "more": max(0, incidents.count() - LOSS_PAGE_ROWS),
+            "export_query": query.urlencode(),
+        },
+    )

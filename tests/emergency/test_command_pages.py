@@ -107,3 +107,36 @@ def test_incidents_section_is_built(client, personas):
 
     assert section_by_slug("incidents").built
     assert section_by_slug("incidents").url == "/incidents/"
+
+
+def test_loss_statistics_by_district_and_incident_drills_apart(personas, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.emergency.command_fixtures import IN_B
+
+    report(personas.commander, title="香洲内涝", deaths=1, injuries=2, evacuated=30, economic_loss=12)
+    report(personas.commander, title="斗门山洪", point=IN_B, missing=1, economic_loss=5)
+    report(personas.commander, title="演练：水库溃坝", deaths=9, economic_loss=100, drill=True)
+    client.force_login(personas.commander)
+    page = client.get("/incidents/losses/").content.decode()
+    assert "香洲内涝" in page and "斗门山洪" in page and "演练：水库溃坝" not in page
+    assert "<th>1</th>" in page and "<th>17.00</th>" in page  # totals: deaths, loss (10k yuan)
+    drills = client.get("/incidents/losses/", {"drill": "on"}).content.decode()
+    assert "演练：水库溃坝" in drills and "香洲内涝" not in drills and "drill-banner" in drills
+    bad = client.get("/incidents/losses/", {"occurred_after": "2026-05-02", "occurred_before": "2026-05-01"})
+    assert 'data-field="occurred_before"' in bad.content.decode()
+
+    export = client.get("/incidents/losses/", {"export": "xlsx"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(export.content))
+    totals, incidents = workbook.worksheets
+    rows = list(totals.iter_rows(values_only=True))
+    assert rows[0][0] == "District" and {r[0] for r in rows[1:]} == {"香洲区", "斗门区", "Total"}
+    assert rows[-1][1:] == (2, 1, 2, 1, 30, 17.0)
+    assert sorted(r[1] for r in list(incidents.iter_rows(values_only=True))[1:]) == ["斗门山洪", "香洲内涝"]
+    # District B's grid inspector sees only district B's losses.
+    client.force_login(personas.grid_b)
+    page = client.get("/incidents/losses/").content.decode()
+    assert "斗门山洪" in page and "香洲内涝" not in page
