@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from emergency.api.incident_serializers import mask_phone
 from emergency.choices import (
     ALERT_LEVEL_COLOURS,
     OPEN_TASK_STATUSES,
@@ -26,7 +27,8 @@ from emergency.choices import (
     ResponseStatus,
 )
 from emergency.forms import LossFilterForm, ResponseStartForm, TaskReportForm
-from emergency.models import Incident, IncidentType, ResponseTask
+from emergency.models import Incident, IncidentType, PlanUnit, ResponseTask
+from emergency.selectors.contacts import contact_phones_allowed, contacts_visible
 from emergency.selectors.incidents import (
     incident_access,
     incident_search,
@@ -35,6 +37,7 @@ from emergency.selectors.incidents import (
     type_display_name,
 )
 from emergency.selectors.responses import response_progress, responses_visible, tasks_visible
+from emergency.services.contacts import contact_phone_reveal
 from emergency.services.exports import losses_export_xlsx
 from emergency.services.responses import response_start, task_report
 from gis.views import map_context
@@ -44,6 +47,7 @@ NEAREST_RADIUS_M = 10_000
 NEAREST_LIMIT = 5
 # The loss statistics page lists this many incidents (the Excel export has them all).
 LOSS_PAGE_ROWS = 200
+CONTACTS_PAGE_ROWS = 500
 
 
 def live_labels() -> dict:
@@ -322,3 +326,25 @@ def loss_statistics(request: HttpRequest) -> HttpResponse:
             "export_query": query.urlencode(),
         },
     )
+
+
+@login_required
+def contacts(request: HttpRequest) -> HttpResponse:
+    """The contacts directory: masked numbers; commanders and duty officers may reveal one (audited)."""
+    user = request.user
+    q = request.GET.get("q", "").strip()[:100]
+    allowed = contact_phones_allowed(user=user)
+    revealed: dict[int, str] = {}
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied
+        try:
+            unit_id = int(request.POST.get("unit", ""))
+            revealed[unit_id] = contact_phone_reveal(user=user, unit_id=unit_id)
+        except (ValueError, PlanUnit.DoesNotExist):
+            raise Http404 from None
+    units = list(contacts_visible(user=user, q=q)[:CONTACTS_PAGE_ROWS])
+    for unit in units:
+        unit.phone_shown = revealed.get(unit.pk) or mask_phone(unit.phone)
+        unit.revealed = unit.pk in revealed
+    return render(request, "emergency/contacts.html", {"units": units, "q": q, "can_reveal": allowed})

@@ -140,3 +140,24 @@ def test_loss_statistics_by_district_and_incident_drills_apart(personas, client)
     client.force_login(personas.grid_b)
     page = client.get("/incidents/losses/").content.decode()
     assert "斗门山洪" in page and "香洲内涝" not in page
+
+
+def test_contacts_masked_and_full_view_audited(personas, units, plan, client):
+    from accounts.models import AuditEntry
+    from emergency.models import PlanUnit
+
+    bureau = PlanUnit.objects.get(version=plan, key="bureau")
+    client.force_login(units.staff_a)
+    page = client.get("/contacts/", {"q": "组织协调"}).content.decode()
+    assert "075*****0001" in page and "0756-0000001" not in page and "水库巡查" not in page
+    assert client.post("/contacts/", {"unit": bureau.pk}).status_code == 403
+    client.force_login(personas.duty)
+    assert "0756-0000001" not in client.get("/contacts/").content.decode()
+    before = AuditEntry.objects.count()
+    shown = client.post("/contacts/", {"unit": bureau.pk}).content.decode()
+    assert "0756-0000001" in shown
+    entry = AuditEntry.objects.order_by("-pk").first()
+    assert (
+        AuditEntry.objects.count() == before + 1 and entry.action == "view" and entry.actor_id == personas.duty.pk
+    )
+    assert client.post("/contacts/", {"unit": 999999}).status_code == 404
