@@ -26,9 +26,10 @@ from emergency.choices import (
     ResourceKind,
     ResponseStatus,
 )
-from emergency.forms import LossFilterForm, ResponseStartForm, TaskReportForm
+from emergency.forms import DutyShiftForm, HandoverForm, LossFilterForm, ResponseStartForm, TaskReportForm
 from emergency.models import Incident, IncidentType, PlanUnit, ResponseTask
 from emergency.selectors.contacts import contact_phones_allowed, contacts_visible
+from emergency.selectors.duty import duty_roster, handover_receivers, handover_shift_for, handovers_visible
 from emergency.selectors.incidents import (
     incident_access,
     incident_search,
@@ -38,6 +39,7 @@ from emergency.selectors.incidents import (
 )
 from emergency.selectors.responses import response_progress, responses_visible, tasks_visible
 from emergency.services.contacts import contact_phone_reveal
+from emergency.services.duty import duty_shift_create, handover_record
 from emergency.services.exports import losses_export_xlsx
 from emergency.services.responses import response_start, task_report
 from gis.views import map_context
@@ -48,6 +50,7 @@ NEAREST_LIMIT = 5
 # The loss statistics page lists this many incidents (the Excel export has them all).
 LOSS_PAGE_ROWS = 200
 CONTACTS_PAGE_ROWS = 500
+DUTY_ROSTER_DAYS = 7
 
 
 def live_labels() -> dict:
@@ -348,3 +351,64 @@ def contacts(request: HttpRequest) -> HttpResponse:
         unit.phone_shown = revealed.get(unit.pk) or mask_phone(unit.phone)
         unit.revealed = unit.pk in revealed
     return render(request, "emergency/contacts.html", {"units": units, "q": q, "can_reveal": allowed})
+
+
+@login_required
+def duty(request: HttpRequest) -> HttpResponse:
+    """Duty (应急值守): the week's roster, who is on duty now, adding shifts, handing a shift over."""
+    user = request.user
+    if not user.has_perm("emergency.view_dutyshift"):
+        raise PermissionDenied
+    now = timezone.now()
+    can_keep = user.has_perm("emergency.add_dutyshift")
+    outgoing = handover_shift_for(user=user) if user.has_perm("emergency.add_handoverlog") else None
+    action = request.POST.get("action") if request.method == "POST" else None
+    shift_form = DutyShiftForm(request.POST if action == "shift" else None, user=user) if can_keep else None
+    handover_form = (
+        HandoverForm(
+            request.POST if action == "handover" else None, receivers=handover_receivers(shift=outgoing)
+        )
+        if outgoing
+        else None
+    )
+    if action == "shift":
+        if shift_form is None:
+            raise PermissionDenied
+        if shift_form.is_valid():
+            try:
+                duty_shift_create(user=user, **shift_form.cleaned_data)
+            except ValidationError as exc:
+                _errors_to_form(shift_form, exc)
+            else:
+                messages.success(request, _("The shift is on the roster."))
+                return redirect("emergency:duty")
+    elif action == "handover":
+        if handover_form is None:
+            messages.error(request, _("You have no shift to hand over now."))
+            return redirect("emergency:duty")
+        if handover_form.is_valid():
+            try:
+                handover_record(user=user, **handover_form.cleaned_data)
+            except ValidationError as exc:
+                _errors_to_form(handover_form, exc)
+            else:
+                messages.success(request, _("The shift has been handed over."))
+                return redirect("emergency:duty")
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    roster = list(duty_roster(user=user, start=start, days=DUTY_ROSTER_DAYS))
+    for shift in roster:
+        shift.now = shift.starts_at <= now < shift.ends_at
+        shift.day = timezone.localtime(shift.starts_at).date()
+    return render(
+        request,
+        "emergency/duty.html",
+        {
+            "roster": roster,
+            "on_duty": [s for s in roster if s.now],
+            "shift_form": shift_form,
+            "handover_form": handover_form,
+            "outgoing": outgoing,
+            "handovers": handovers_visible(user=user)[:20],
+            "days": DUTY_ROSTER_DAYS,
+        },
+    )

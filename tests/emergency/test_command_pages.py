@@ -158,6 +158,8 @@ def test_contacts_masked_and_full_view_audited(personas, units, plan, client):
     assert "0756-0000001" in shown
     entry = AuditEntry.objects.order_by("-pk").first()
     assert (
-        AuditEntry.objects.count() == before + 1 and entry.action == "view" and entry.actor_id == personas.duty.pk
+        AuditEntry.objects.count() == before + 1
+        and entry.action == "view"
+        and entry.actor_id == personas.duty.pk
     )
     assert client.post("/contacts/", {"unit": 999999}).status_code == 404
