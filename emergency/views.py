@@ -167,6 +167,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     incidents = incidents_visible(user=request.user).order_by("-reported_at")
     q = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
+    drill = request.GET.get("drill") == "1"  # drills are listed apart from real events, never mixed
+    incidents = incidents.filter(drill=drill)
     if q:
         incidents = incident_search(incidents, q=q)
     if status in IncidentStatus.values:
@@ -175,7 +177,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "emergency/incident_list.html",
-        {"page": page, "q": q, "status": status, "statuses": IncidentStatus.choices},
+        {"page": page, "q": q, "status": status, "statuses": IncidentStatus.choices, "drill": drill},
     )
 
 

@@ -163,3 +163,14 @@ def test_contacts_masked_and_full_view_audited(personas, units, plan, client):
         and entry.actor_id == personas.duty.pk
     )
     assert client.post("/contacts/", {"unit": 999999}).status_code == 404
+
+
+def test_drills_listed_apart_from_real_incidents(personas, client):
+    report(personas.duty, title="真实内涝")
+    drill = report(personas.duty, title="演练：台风登陆", drill=True)
+    client.force_login(personas.duty)
+    real = client.get("/incidents/").content.decode()
+    assert "真实内涝" in real and "演练：台风登陆" not in real
+    drills = client.get("/incidents/", {"drill": "1"}).content.decode()
+    assert "演练：台风登陆" in drills and "真实内涝" not in drills and "drill-banner" in drills
+    assert "drill-banner" in client.get(f"/incidents/{drill.pk}/").content.decode()
