@@ -63,6 +63,10 @@ _VIEW_RESPONSES = (
 _HANDLE_TASKS = (*_VIEW_PLANS, *_VIEW_RESPONSES, "emergency.report_task", "emergency.add_taskreport")
 _COMMAND_RESPONSES = (*_HANDLE_TASKS, "emergency.manage_plan", "emergency.command_response")
 
+# --- Duty (应急值守): commanders and duty officers keep the roster; whoever is on duty hands over ---
+_KEEP_DUTY = (*_crud("emergency", "dutyshift"), "emergency.view_handoverlog", "emergency.add_handoverlog")
+_DO_DUTY = ("emergency.view_dutyshift", "emergency.view_handoverlog", "emergency.add_handoverlog")
+
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     # 三权分立: the system administrator runs users and configuration but cannot read the audit log;
     # the security administrator sets roles and permissions; the audit administrator only reads the log.
@@ -130,6 +134,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "sanfang.view_station",
             *_COMMAND,
             *_COMMAND_RESPONSES,
+            *_KEEP_DUTY,
         ),
     ),
     RoleSpec(
@@ -153,9 +158,13 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             *_COMMAND,
             *_VIEW_PLANS,
             *_VIEW_RESPONSES,
+            *_KEEP_DUTY,
         ),
     ),
-    RoleSpec(RoleCode.MEMBER_UNIT_STAFF, permissions=(*_REPORT_INCIDENTS, *_VIEW_RESOURCES, *_HANDLE_TASKS)),
+    RoleSpec(
+        RoleCode.MEMBER_UNIT_STAFF,
+        permissions=(*_REPORT_INCIDENTS, *_VIEW_RESOURCES, *_HANDLE_TASKS, *_DO_DUTY),
+    ),
     RoleSpec(RoleCode.GRID_INSPECTOR, permissions=_REPORT_INCIDENTS),
     RoleSpec(RoleCode.ENTERPRISE_ADMIN, permissions=_REPORT_INCIDENTS),
     RoleSpec(RoleCode.ENTERPRISE_STAFF),

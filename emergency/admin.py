@@ -299,6 +299,7 @@ class DispatchAdmin(admin.ModelAdmin):
         return False
 
 
+from emergency.admin_duty import DutyShiftAdmin, HandoverLogAdmin  # noqa: E402, F401  (duty rosters and handovers)
 from emergency.admin_plans import (  # noqa: E402, F401  (plans, responses and tasks)
     EmergencyResponseAdmin,
     PlanAdmin,

@@ -41,6 +41,9 @@ class EmergencyConfig(AppConfig):
             m.ResponseTask,
             m.TaskReport,
             m.TaskReportAttachment,
+            # Duty (应急值守).
+            m.DutyShift,
+            m.HandoverLog,
         ):
             audit_register(model, exclude=["updated_at", "updated"] if model in (m.Incident, m.Plan) else ())
         map_page_extra_register(live_config)

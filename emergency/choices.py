@@ -238,3 +238,12 @@ TASK_TRANSITIONS: dict[str, frozenset[str]] = {
     TaskStatus.CANCELLED: frozenset(),
 }
 OPEN_TASK_STATUSES = (TaskStatus.PENDING, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)
+
+
+# --- Duty (应急值守) ------------------------------------------------------------------------------
+
+
+class DutyPost(models.TextChoices):
+    LEADER = "leader", _("Leader on duty")
+    OFFICER = "officer", _("Duty officer")
+    ASSISTANT = "assistant", _("Duty assistant")

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from emergency.choices import PlanVersionStatus, ResponseLevel, TaskStatus
+from accounts.selectors.organisations import organisations_visible
+from emergency.choices import DutyPost, PlanVersionStatus, ResponseLevel, TaskStatus
 from emergency.selectors.plans import plans_visible
 
 
@@ -40,3 +41,57 @@ class TaskReportForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     photo = forms.FileField(label=_("Photo or document"), required=False)
+
+
+class LossFilterForm(forms.Form):
+    """The period of the loss statistics, and whether to count drills (never mixed with real events)."""
+
+    occurred_after = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    occurred_before = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    drill = forms.BooleanField(label=_("Drills instead of real events"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("occurred_after"), data.get("occurred_before")
+        if after and before and after > before:
+            self.add_error("occurred_before", _("The end of the period is before its start."))
+        return data
+
+
+class DutyShiftForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    post = forms.ChoiceField(label=_("Post"), choices=DutyPost.choices)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, prefix="shift", **kwargs)
+        organisations = organisations_visible(user=user).order_by("name")
+        self.fields["organisation"].queryset = organisations
+        self.fields["person"].queryset = User.objects.filter(
+            is_active=True, organisation__in=organisations.values("pk")
+        ).order_by("username")
+
+
+class HandoverForm(forms.Form):
+    received_by = forms.ModelChoiceField(label=_("Handed over to"), queryset=None)
+    summary = forms.CharField(label=_("Summary of the shift"), widget=forms.Textarea(attrs={"rows": 3}))
+    open_items = forms.CharField(
+        label=_("Open items to follow up"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, receivers, **kwargs) -> None:
+        super().__init__(*args, prefix="handover", **kwargs)
+        self.fields["received_by"].queryset = receivers

@@ -1,3 +1,6 @@
+import datetime as dt
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from emergency.api.incident_serializers import mask_phone
 from emergency.choices import (
     ALERT_LEVEL_COLOURS,
     OPEN_TASK_STATUSES,
@@ -18,24 +22,35 @@ from emergency.choices import (
     AlertLevel,
     IncidentLevel,
     IncidentStatus,
+    IncidentUpdateKind,
     ResourceKind,
     ResponseStatus,
 )
-from emergency.forms import ResponseStartForm, TaskReportForm
-from emergency.models import Incident, IncidentType, ResponseTask
+from emergency.forms import DutyShiftForm, HandoverForm, LossFilterForm, ResponseStartForm, TaskReportForm
+from emergency.models import Incident, IncidentType, PlanUnit, ResponseTask
+from emergency.selectors.contacts import contact_phones_allowed, contacts_visible
+from emergency.selectors.duty import duty_roster, handover_receivers, handover_shift_for, handovers_visible
 from emergency.selectors.incidents import (
     incident_access,
     incident_search,
+    incident_statistics,
     incidents_visible,
     type_display_name,
 )
 from emergency.selectors.responses import response_progress, responses_visible, tasks_visible
+from emergency.services.contacts import contact_phone_reveal
+from emergency.services.duty import duty_shift_create, handover_record
+from emergency.services.exports import losses_export_xlsx
 from emergency.services.responses import response_start, task_report
 from gis.views import map_context
 
 # The one map lists this many shelters and teams within this radius of a newly reported incident.
 NEAREST_RADIUS_M = 10_000
 NEAREST_LIMIT = 5
+# The loss statistics page lists this many incidents (the Excel export has them all).
+LOSS_PAGE_ROWS = 200
+CONTACTS_PAGE_ROWS = 500
+DUTY_ROSTER_DAYS = 7
 
 
 def live_labels() -> dict:
@@ -152,6 +167,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     incidents = incidents_visible(user=request.user).order_by("-reported_at")
     q = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
+    drill = request.GET.get("drill") == "1"  # drills are listed apart from real events, never mixed
+    incidents = incidents.filter(drill=drill)
     if q:
         incidents = incident_search(incidents, q=q)
     if status in IncidentStatus.values:
@@ -160,7 +177,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "emergency/incident_list.html",
-        {"page": page, "q": q, "status": status, "statuses": IncidentStatus.choices},
+        {"page": page, "q": q, "status": status, "statuses": IncidentStatus.choices, "drill": drill},
     )
 
 
@@ -197,7 +214,17 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     responses = response_progress(responses=responses_visible(user=user).filter(incident=incident)).order_by(
         "-started_at"
     )
-    updates = incident.updates.select_related("author").prefetch_related("attachments").order_by("created")
+    updates = list(
+        incident.updates.select_related("author").prefetch_related("attachments").order_by("created")
+    )
+    labels = {
+        IncidentUpdateKind.STATUS: dict(IncidentStatus.choices),
+        IncidentUpdateKind.LEVEL: dict(IncidentLevel.choices),
+    }.get
+    for update in updates:  # codes in the timeline shown by their labels
+        names = labels(update.kind) or {}
+        update.old_label = names.get(update.old_value, update.old_value)
+        update.new_label = names.get(update.new_value, update.new_value)
     return render(
         request,
         "emergency/incident_detail.html",
@@ -254,3 +281,136 @@ def task_report_view(request: HttpRequest, pk: int) -> HttpResponse:
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
     return redirect(f"{reverse('emergency:my_tasks')}#task-{pk}")
+
+
+@login_required
+def loss_statistics(request: HttpRequest) -> HttpResponse:
+    """Loss statistics (灾情统计) per district and per incident, for a period; drills apart."""
+    if not request.user.has_perm("emergency.view_incident"):
+        raise PermissionDenied
+    form = LossFilterForm(request.GET or None)
+    incidents = incidents_visible(user=request.user).filter(drill=False)
+    drill = False
+    if form.is_bound and form.is_valid():
+        drill = form.cleaned_data["drill"]
+        incidents = incidents_visible(user=request.user).filter(drill=drill)
+        zone = timezone.get_current_timezone()
+        if form.cleaned_data["occurred_after"]:
+            start = dt.datetime.combine(form.cleaned_data["occurred_after"], dt.time.min, tzinfo=zone)
+            incidents = incidents.filter(occurred_at__gte=start)
+        if form.cleaned_data["occurred_before"]:
+            end = dt.datetime.combine(form.cleaned_data["occurred_before"], dt.time.max, tzinfo=zone)
+            incidents = incidents.filter(occurred_at__lte=end)
+    by_district = incident_statistics(queryset=incidents, by="district")
+    incidents = incidents.order_by("-occurred_at", "-pk")
+    if request.GET.get("export") == "xlsx" and not form.errors:
+        body = losses_export_xlsx(by_district=by_district, incidents=incidents, drill=drill)
+        response = HttpResponse(
+            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        name = "drill-losses" if drill else "losses"
+        response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y%m%d}.xlsx"'
+        return response
+    totals = {
+        key: sum(row[key] for row in by_district)
+        for key in ("count", "deaths", "injuries", "missing", "evacuated")
+    }
+    totals["economic_loss"] = sum(Decimal(row["economic_loss"]) for row in by_district)
+    query = request.GET.copy()
+    query["export"] = "xlsx"
+    return render(
+        request,
+        "emergency/loss_statistics.html",
+        {
+            "form": form,
+            "drill": drill,
+            "by_district": by_district,
+            "totals": totals,
+            "incidents": incidents[:LOSS_PAGE_ROWS],
+            "more": max(0, incidents.count() - LOSS_PAGE_ROWS),
+            "export_query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def contacts(request: HttpRequest) -> HttpResponse:
+    """The contacts directory: masked numbers; commanders and duty officers may reveal one (audited)."""
+    user = request.user
+    q = request.GET.get("q", "").strip()[:100]
+    allowed = contact_phones_allowed(user=user)
+    revealed: dict[int, str] = {}
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied
+        try:
+            unit_id = int(request.POST.get("unit", ""))
+            revealed[unit_id] = contact_phone_reveal(user=user, unit_id=unit_id)
+        except (ValueError, PlanUnit.DoesNotExist):
+            raise Http404 from None
+    units = list(contacts_visible(user=user, q=q)[:CONTACTS_PAGE_ROWS])
+    for unit in units:
+        unit.phone_shown = revealed.get(unit.pk) or mask_phone(unit.phone)
+        unit.revealed = unit.pk in revealed
+    return render(request, "emergency/contacts.html", {"units": units, "q": q, "can_reveal": allowed})
+
+
+@login_required
+def duty(request: HttpRequest) -> HttpResponse:
+    """Duty (应急值守): the week's roster, who is on duty now, adding shifts, handing a shift over."""
+    user = request.user
+    if not user.has_perm("emergency.view_dutyshift"):
+        raise PermissionDenied
+    now = timezone.now()
+    can_keep = user.has_perm("emergency.add_dutyshift")
+    outgoing = handover_shift_for(user=user) if user.has_perm("emergency.add_handoverlog") else None
+    action = request.POST.get("action") if request.method == "POST" else None
+    shift_form = DutyShiftForm(request.POST if action == "shift" else None, user=user) if can_keep else None
+    handover_form = (
+        HandoverForm(
+            request.POST if action == "handover" else None, receivers=handover_receivers(shift=outgoing)
+        )
+        if outgoing
+        else None
+    )
+    if action == "shift":
+        if shift_form is None:
+            raise PermissionDenied
+        if shift_form.is_valid():
+            try:
+                duty_shift_create(user=user, **shift_form.cleaned_data)
+            except ValidationError as exc:
+                _errors_to_form(shift_form, exc)
+            else:
+                messages.success(request, _("The shift is on the roster."))
+                return redirect("emergency:duty")
+    elif action == "handover":
+        if handover_form is None:
+            messages.error(request, _("You have no shift to hand over now."))
+            return redirect("emergency:duty")
+        if handover_form.is_valid():
+            try:
+                handover_record(user=user, **handover_form.cleaned_data)
+            except ValidationError as exc:
+                _errors_to_form(handover_form, exc)
+            else:
+                messages.success(request, _("The shift has been handed over."))
+                return redirect("emergency:duty")
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    roster = list(duty_roster(user=user, start=start, days=DUTY_ROSTER_DAYS))
+    for shift in roster:
+        shift.now = shift.starts_at <= now < shift.ends_at
+        shift.day = timezone.localtime(shift.starts_at).date()
+    return render(
+        request,
+        "emergency/duty.html",
+        {
+            "roster": roster,
+            "on_duty": [s for s in roster if s.now],
+            "shift_form": shift_form,
+            "handover_form": handover_form,
+            "outgoing": outgoing,
+            "handovers": handovers_visible(user=user)[:20],
+            "days": DUTY_ROSTER_DAYS,
+        },
+    )

@@ -159,4 +159,5 @@ class StatisticsRowSerializer(serializers.Serializer):
     deaths = serializers.IntegerField()
     injuries = serializers.IntegerField()
     missing = serializers.IntegerField()
+    evacuated = serializers.IntegerField()
     economic_loss = serializers.CharField()

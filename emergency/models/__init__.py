@@ -1,4 +1,5 @@
 from emergency.models.alerts import Alert
+from emergency.models.duty import DutyShift, HandoverLog
 from emergency.models.incidents import Incident, IncidentAttachment, IncidentType, IncidentUpdate
 from emergency.models.plans import (
     Plan,
@@ -33,8 +34,10 @@ __all__ = [
     "Alert",
     "Depot",
     "Dispatch",
+    "DutyShift",
     "EmergencyResponse",
     "Expert",
+    "HandoverLog",
     "Incident",
     "IncidentAttachment",
     "IncidentType",

@@ -74,6 +74,7 @@ def incident_statistics(*, queryset: QuerySet[Incident], by: str, period: str = 
             deaths=Coalesce(Sum("deaths"), 0),
             injuries=Coalesce(Sum("injuries"), 0),
             missing=Coalesce(Sum("missing"), 0),
+            evacuated=Coalesce(Sum("evacuated"), 0),
             economic_loss=Coalesce(
                 Sum("economic_loss"), 0, output_field=Incident._meta.get_field("economic_loss")
             ),
@@ -90,6 +91,7 @@ def incident_statistics(*, queryset: QuerySet[Incident], by: str, period: str = 
             "deaths": row["deaths"],
             "injuries": row["injuries"],
             "missing": row["missing"],
+            "evacuated": row["evacuated"],
             "economic_loss": str(row["economic_loss"]),
         }
         for row in rows

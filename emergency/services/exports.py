@@ -78,3 +78,68 @@ def incidents_export_xlsx(*, incidents: QuerySet[Incident]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def losses_export_xlsx(*, by_district: list[dict], incidents: QuerySet[Incident], drill: bool) -> bytes:
+    """Loss statistics (灾情统计): a sheet of totals per district and a sheet per incident. Drills and
+    real events are never mixed: the caller passes one or the other, and the title says which."""
+    workbook = Workbook()
+    totals = workbook.active
+    totals.title = (_("Drill losses by district") if drill else _("Losses by district"))[:31]
+    numbers = [
+        _("Incidents"),
+        _("Deaths"),
+        _("Injuries"),
+        _("Missing"),
+        _("Evacuated"),
+        _("Direct economic loss (10k yuan)"),
+    ]
+    totals.append([_("District"), *numbers])
+    for row in by_district:
+        totals.append(
+            [
+                row["label"],
+                row["count"],
+                row["deaths"],
+                row["injuries"],
+                row["missing"],
+                row["evacuated"],
+                float(row["economic_loss"]),
+            ]
+        )
+    if by_district:
+        totals.append(
+            [
+                _("Total"),
+                *(
+                    sum(row[key] for row in by_district)
+                    for key in ("count", "deaths", "injuries", "missing", "evacuated")
+                ),
+                float(sum(float(row["economic_loss"]) for row in by_district)),
+            ]
+        )
+    sheet = workbook.create_sheet((_("Drill incidents") if drill else _("Incidents"))[:31])
+    sheet.append([_("ID"), _("Title"), _("Type"), _("Level"), _("District"), _("Occurred at"), *numbers[1:]])
+    for incident in incidents.select_related("type", "district")[:MAX_EXPORT_ROWS]:
+        sheet.append(
+            [
+                incident.pk,
+                incident.title,
+                type_display_name(incident.type),
+                incident.get_level_display(),
+                incident.district.name if incident.district_id else "",
+                timezone.localtime(incident.occurred_at).replace(tzinfo=None),
+                incident.deaths,
+                incident.injuries,
+                incident.missing,
+                incident.evacuated,
+                float(incident.economic_loss),
+            ]
+        )
+    for ws in (totals, sheet):
+        for index in range(1, ws.max_column + 1):
+            ws.column_dimensions[get_column_letter(index)].width = 16
+        ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
