@@ -24,3 +24,19 @@ def load_plans(ctx: DemoContext) -> None:
         )
         state = "imported" if created else "unchanged"
         ctx.say(f"plan {version.plan.code} v{version.number} {state}, {version.get_status_display()}")
+
+
+def incident_types_seed() -> None:
+    """The incident type tree of migration 0004, again (idempotent): a database that was flushed
+    (tests, a reset demo) has lost the rows the migration wrote."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("emergency.migrations.0004_incident_types").seed(apps, None)
+
+
+@register_demo_loader("incident types", order=35)
+def load_incident_types(ctx: DemoContext) -> None:
+    incident_types_seed()
+    ctx.say("incident types present")

@@ -17,6 +17,29 @@ def shared_data() -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _incident_types(request):
+    """The incident types are seeded by a data migration; transactional tests flush them, so put
+    them back for every test that uses the database."""
+    if not {"db", "transactional_db"} & set(request.fixturenames) and not request.node.get_closest_marker(
+        "django_db"
+    ):
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    from django.db import connection
+
+    from emergency.demo import incident_types_seed
+    from emergency.models import IncidentType
+
+    if IncidentType.objects.exists():
+        return
+    incident_types_seed()
+    if connection.in_atomic_block:
+        # Check the new rows' deferred constraints now, so a test that truncates (flush) can.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 @pytest.fixture
 def personas(db):
     """The bureau with two districts, a town and an enterprise in district A, and one user each.

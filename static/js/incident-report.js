@@ -88,13 +88,17 @@
       if (marker) { map.removeLayer(marker); marker = null; }
       stop();
     });
-    map.on("click", function (e) {
-      if (!placing) return;
-      if (marker) marker.setLatLng(e.latlng);
-      else marker = L.marker(e.latlng, { draggable: true }).addTo(map);
-      hint.textContent = fmt(text.placed, { lat: e.latlng.lat.toFixed(5), lon: e.latlng.lng.toFixed(5) });
+    // Listen on the container in the capture phase: a click on a map feature (a canvas tile, a marker)
+    // must place the incident too, and must not open that feature's popup while placing.
+    map.getContainer().addEventListener("click", function (e) {
+      if (!placing || e.target.closest(".leaflet-control, .leaflet-popup, .leaflet-marker-icon")) return;
+      e.stopPropagation();
+      var latlng = map.mouseEventToLatLng(e);
+      if (marker) marker.setLatLng(latlng);
+      else marker = L.marker(latlng, { draggable: true }).addTo(map);
+      hint.textContent = fmt(text.placed, { lat: latlng.lat.toFixed(5), lon: latlng.lng.toFixed(5) });
       form.querySelector('[data-error-for="geometry"]').textContent = "";
-    });
+    }, true);
 
     form.addEventListener("submit", function (e) {
       e.preventDefault();
