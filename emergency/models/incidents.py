@@ -173,20 +173,28 @@ class IncidentUpdate(models.Model):
         return f"{self.incident} · {self.get_kind_display()}"
 
 
-class IncidentAttachment(models.Model):
-    """A photo or document on a timeline entry; its type and size are checked before it is stored."""
+class StoredFile(models.Model):
+    """A checked upload (photo or document): its type and size are checked before it is stored."""
 
-    update = models.ForeignKey(
-        IncidentUpdate, verbose_name=_("update"), on_delete=models.CASCADE, related_name="attachments"
-    )
-    file = models.FileField(_("file"), upload_to=attachment_path)
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
 
     class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
+        abstract = True
 
     def __str__(self) -> str:
         return self.name
+
+
+class IncidentAttachment(StoredFile):
+    """A photo or document on a timeline entry."""
+
+    update = models.ForeignKey(
+        IncidentUpdate, verbose_name=_("update"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")

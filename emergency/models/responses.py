@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from emergency.choices import ResponseChange, ResponseLevel, ResponseStatus, TaskStatus
+from emergency.models.incidents import StoredFile
 
 
 class EmergencyResponse(models.Model):
@@ -181,18 +182,12 @@ class TaskReport(models.Model):
         return f"{self.task_id} · {self.get_status_display()}"
 
 
-class TaskReportAttachment(models.Model):
+class TaskReportAttachment(StoredFile):
     report = models.ForeignKey(
         TaskReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=task_attachment_path)
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
 
     class Meta:
         verbose_name = _("task report attachment")
         verbose_name_plural = _("task report attachments")
-
-    def __str__(self) -> str:
-        return self.name
