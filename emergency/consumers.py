@@ -37,6 +37,24 @@ UNAUTHORISED = 4401
 PUSH_ONLY = frozenset({"alert.new", "alert.updated", "layer.changed"})
 
 
+# Serialised alerts, shared by every socket of this process: when many screens reconnect at once
+# (after a restart) each would otherwise serialise the same recent alerts again, one after another
+# on Channels' single database thread. An alert's payload changes only when it is acknowledged or
+# cleared, so those are part of the key.
+_PAYLOADS: dict[tuple, dict] = {}
+_PAYLOADS_MAX = 5000
+
+
+def cached_payload(alert) -> dict:
+    key = (alert.pk, alert.acknowledged_at, alert.cleared_at)
+    payload = _PAYLOADS.get(key)
+    if payload is None:
+        if len(_PAYLOADS) >= _PAYLOADS_MAX:
+            _PAYLOADS.clear()
+        payload = _PAYLOADS[key] = alert_payload(alert)
+    return payload
+
+
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     groups_joined: list[str]
     wants_panels = False
@@ -87,8 +105,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             missed = alerts_after(user=self.user, after_id=last_id, limit=settings.LIVE_REPLAY_LIMIT)
         return {
             "type": "synced",
-            "snapshot": [alert_payload(a) for a in reversed(recent)],
-            "missed": [alert_payload(a) for a in missed],
+            "snapshot": [cached_payload(a) for a in reversed(recent)],
+            "missed": [cached_payload(a) for a in missed],
             "latest_id": alert_latest_id(user=self.user),
             "panels": panels_render(user=self.user) if self.wants_panels else None,
         }

@@ -139,6 +139,9 @@ async def test_acknowledgement_is_pushed_to_every_screen(personas):
     for screen in screens:
         message = await receive(screen)
         assert message["new"] is False and message["alert"]["acknowledged_by"] == "duty"
+        # A later sync (served from the shared payload cache) shows the acknowledgement too.
+        reply = await sync(screen)
+        assert [a["acknowledged_by"] for a in reply["snapshot"] if a["id"] == alert.pk] == ["duty"]
         await screen.disconnect()
 
 
