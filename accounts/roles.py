@@ -67,6 +67,18 @@ _COMMAND_RESPONSES = (*_HANDLE_TASKS, "emergency.manage_plan", "emergency.comman
 _KEEP_DUTY = (*_crud("emergency", "dutyshift"), "emergency.view_handoverlog", "emergency.add_handoverlog")
 _DO_DUTY = ("emergency.view_dutyshift", "emergency.view_handoverlog", "emergency.add_handoverlog")
 
+# --- Knowledge, case and document library: staff read it; commanders, duty officers and admins keep it ---
+_READ_LIBRARY = ("emergency.view_libraryentry", "emergency.view_libraryfile")
+_KEEP_LIBRARY = (
+    *_READ_LIBRARY,
+    "emergency.add_libraryentry",
+    "emergency.change_libraryentry",
+    "emergency.add_libraryfile",
+    "emergency.change_libraryfile",
+)
+# --- Drills (演练): commanders and duty officers plan, run, evaluate and file them; member units see theirs ---
+_RUN_DRILLS = ("emergency.view_drill", "emergency.add_drill", "emergency.change_drill")
+
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     # 三权分立: the system administrator runs users and configuration but cannot read the audit log;
     # the security administrator sets roles and permissions; the audit administrator only reads the log.
@@ -94,6 +106,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             *_crud("django_celery_beat", "crontabschedule"),
             *_crud("accounts", "apikey"),
             *_crud("emergency", "incidenttype"),
+            *_KEEP_LIBRARY,
         ),
     ),
     RoleSpec(
@@ -135,6 +148,8 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             *_COMMAND,
             *_COMMAND_RESPONSES,
             *_KEEP_DUTY,
+            *_KEEP_LIBRARY,
+            *_RUN_DRILLS,
         ),
     ),
     RoleSpec(
@@ -159,14 +174,23 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             *_VIEW_PLANS,
             *_VIEW_RESPONSES,
             *_KEEP_DUTY,
+            *_KEEP_LIBRARY,
+            *_RUN_DRILLS,
         ),
     ),
     RoleSpec(
         RoleCode.MEMBER_UNIT_STAFF,
-        permissions=(*_REPORT_INCIDENTS, *_VIEW_RESOURCES, *_HANDLE_TASKS, *_DO_DUTY),
+        permissions=(
+            *_REPORT_INCIDENTS,
+            *_VIEW_RESOURCES,
+            *_HANDLE_TASKS,
+            *_DO_DUTY,
+            *_READ_LIBRARY,
+            "emergency.view_drill",
+        ),
     ),
-    RoleSpec(RoleCode.GRID_INSPECTOR, permissions=_REPORT_INCIDENTS),
-    RoleSpec(RoleCode.ENTERPRISE_ADMIN, permissions=_REPORT_INCIDENTS),
+    RoleSpec(RoleCode.GRID_INSPECTOR, permissions=(*_REPORT_INCIDENTS, *_READ_LIBRARY)),
+    RoleSpec(RoleCode.ENTERPRISE_ADMIN, permissions=(*_REPORT_INCIDENTS, *_READ_LIBRARY)),
     RoleSpec(RoleCode.ENTERPRISE_STAFF),
     RoleSpec(RoleCode.THIRD_PARTY_INSPECTOR),
     RoleSpec(RoleCode.ENFORCEMENT_OFFICER),
@@ -179,6 +203,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "emergency.add_dispatch",
             "emergency.view_alert",
             *_HANDLE_TASKS,
+            *_READ_LIBRARY,
             "ingest.push_to_source",
         ),
     ),

@@ -300,6 +300,7 @@ class DispatchAdmin(admin.ModelAdmin):
 
 
 from emergency.admin_duty import DutyShiftAdmin, HandoverLogAdmin  # noqa: E402, F401  (duty rosters and handovers)
+from emergency.admin_library import LibraryEntryAdmin  # noqa: E402, F401  (knowledge, case and document library)
 from emergency.admin_plans import (  # noqa: E402, F401  (plans, responses and tasks)
     EmergencyResponseAdmin,
     PlanAdmin,

@@ -44,7 +44,15 @@ class EmergencyConfig(AppConfig):
             # Duty (应急值守).
             m.DutyShift,
             m.HandoverLog,
+            # Knowledge, case and document library.
+            m.LibraryEntry,
+            m.LibraryFile,
+            # Drills.
+            m.Drill,
         ):
-            audit_register(model, exclude=["updated_at", "updated"] if model in (m.Incident, m.Plan) else ())
+            audit_register(
+                model,
+                exclude=["updated_at", "updated"] if model in (m.Incident, m.Plan, m.LibraryEntry) else (),
+            )
         map_page_extra_register(live_config)
         map_page_extra_register(incident_report_config)

@@ -247,3 +247,32 @@ class DutyPost(models.TextChoices):
     LEADER = "leader", _("Leader on duty")
     OFFICER = "officer", _("Duty officer")
     ASSISTANT = "assistant", _("Duty assistant")
+
+
+# --- Knowledge, case and document library (知识库/案例库/文档) -------------------------------------
+
+
+class LibraryKind(models.TextChoices):
+    KNOWLEDGE = "knowledge", _("Knowledge")
+    CASE = "case", _("Case")
+    DOCUMENT = "document", _("Document")
+    REGULATION = "regulation", _("Regulation")
+
+
+# --- Drills (演练) --------------------------------------------------------------------------------
+
+
+class DrillStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    RUNNING = "running", _("Running")
+    EVALUATED = "evaluated", _("Evaluated")
+    FILED = "filed", _("Filed")
+
+
+# Each step leads to the next one only.
+DRILL_TRANSITIONS: dict[str, frozenset[str]] = {
+    DrillStatus.PLANNED: frozenset({DrillStatus.RUNNING}),
+    DrillStatus.RUNNING: frozenset({DrillStatus.EVALUATED}),
+    DrillStatus.EVALUATED: frozenset({DrillStatus.FILED}),
+    DrillStatus.FILED: frozenset(),
+}

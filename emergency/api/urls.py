@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from emergency.api import incident_views, plan_views, resource_views
+from emergency.api import drills, incident_views, library, plan_views, resource_views
 from emergency.api.views import AlertViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -19,6 +19,8 @@ router.register("plans", plan_views.PlanViewSet, basename="plan")
 router.register("plan-versions", plan_views.PlanVersionViewSet, basename="planversion")
 router.register("responses", plan_views.ResponseViewSet, basename="response")
 router.register("tasks", plan_views.TaskViewSet, basename="task")
+router.register("library", library.LibraryEntryViewSet, basename="libraryentry")
+router.register("drills", drills.DrillViewSet, basename="drill")
 
 urlpatterns = [
     # Before the router, so that "propose" and "facts" are not taken for response ids.

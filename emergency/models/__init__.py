@@ -1,6 +1,8 @@
 from emergency.models.alerts import Alert
+from emergency.models.drills import Drill
 from emergency.models.duty import DutyShift, HandoverLog
 from emergency.models.incidents import Incident, IncidentAttachment, IncidentType, IncidentUpdate
+from emergency.models.library import LibraryEntry, LibraryFile
 from emergency.models.plans import (
     Plan,
     PlanAction,
@@ -34,6 +36,7 @@ __all__ = [
     "Alert",
     "Depot",
     "Dispatch",
+    "Drill",
     "DutyShift",
     "EmergencyResponse",
     "Expert",
@@ -42,6 +45,8 @@ __all__ = [
     "IncidentAttachment",
     "IncidentType",
     "IncidentUpdate",
+    "LibraryEntry",
+    "LibraryFile",
     "MedicalFacility",
     "Plan",
     "PlanAction",
