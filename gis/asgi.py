@@ -34,6 +34,7 @@ from django.http.request import validate_host
 from django.utils import translation
 from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
 
+from accounts.selectors.organisations import user_role_codes
 from gis.tiles import TileResult, tile_result
 
 logger = logging.getLogger(__name__)
@@ -58,9 +59,8 @@ class _SessionUsers:
                 return hit[0]
         engine = import_module(settings.SESSION_ENGINE)
         user = get_user(SimpleNamespace(session=engine.SessionStore(session_key)))
-        if user.is_authenticated:
-            # Role checks read these; load them now rather than on every tile.
-            user._role_codes = set(user.roles.values_list("code", flat=True))
+        # Role checks read these; load them now rather than on every tile.
+        user_role_codes(user=user)
         with self._lock:
             if len(self._users) > 10_000:
                 self._users.clear()

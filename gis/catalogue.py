@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
 from accounts.models import User
+from accounts.selectors.organisations import user_role_codes
 from core.realtime import broadcast_now
 
 LAYERS_GROUP = "map.layers"
@@ -147,11 +148,7 @@ def layer_visible_to(layer: Layer, *, user: User) -> bool:
         return False
     if layer.roles is None or user.is_superuser:
         return True
-    codes = getattr(user, "_role_codes", None)
-    if codes is None:
-        codes = set(user.roles.values_list("code", flat=True))
-        user._role_codes = codes
-    return bool(codes & set(layer.roles))
+    return bool(user_role_codes(user=user) & set(layer.roles))
 
 
 def layers_for_user(*, user: User) -> list[Layer]:

@@ -31,6 +31,15 @@ def user_sees_whole_city(*, user: User) -> bool:
     return cached
 
 
+def user_role_codes(*, user: User) -> set[str]:
+    """The codes of the user's roles, looked up once per user object."""
+    cached = getattr(user, "_role_codes", None)
+    if cached is None:
+        cached = set(user.roles.values_list("code", flat=True)) if user.is_authenticated else set()
+        user._role_codes = cached
+    return cached
+
+
 def organisation_subtree(*, organisation: Organisation) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=RawSQL(_SUBTREE_SQL, [organisation.pk]))  # noqa: S611  (constant SQL, bound parameter)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import User
-from accounts.selectors.organisations import user_sees_whole_city
+from accounts.selectors.organisations import user_role_codes, user_sees_whole_city
 from emergency.models import Alert
 from gis.choices import AreaLevel
 
@@ -24,14 +24,6 @@ def target_role(code: str) -> str:
 def channel_group(target: str) -> str:
     """The channel-layer group of a target (names may hold only letters, digits, ``-_.``)."""
     return "alerts." + target.replace(":", ".")
-
-
-def user_role_codes(*, user: User) -> set[str]:
-    cached = getattr(user, "_role_codes", None)
-    if cached is None:
-        cached = set(user.roles.values_list("code", flat=True)) if user.is_authenticated else set()
-        user._role_codes = cached
-    return cached
 
 
 def user_district_adcode(*, user: User) -> str | None:
