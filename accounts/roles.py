@@ -79,6 +79,42 @@ _KEEP_LIBRARY = (
 # --- Drills (演练): commanders and duty officers plan, run, evaluate and file them; member units see theirs ---
 _RUN_DRILLS = ("emergency.view_drill", "emergency.add_drill", "emergency.change_drill")
 
+# --- 三防 (sanfang): monitoring, typhoons, registries, rules, defence progress ---
+_SANFANG_REGISTRIES = ("persontomove", "hazardpoint", "protectedtarget", "infoofficer")
+_VIEW_SANFANG = (
+    "sanfang.view_station",
+    "sanfang.view_stationstatus",
+    "sanfang.view_rainfallthreshold",
+    "sanfang.view_rainstormsignalrule",
+    "sanfang.view_storm",
+    "sanfang.view_stormfix",
+    "sanfang.view_stormforecast",
+    "sanfang.view_hazardpoint",
+    "sanfang.view_protectedtarget",
+    "sanfang.view_infoofficer",
+    "sanfang.view_responserule",
+    "sanfang.view_responserecommendation",
+    "sanfang.view_defencetarget",
+    "sanfang.view_defencereport",
+    "sanfang.view_disasterreport",
+)
+# The named evacuation lists (people to move, with contacts) are personal data: only the command
+# roles and the units that move people see them, and every view is audited.
+_EVACUATION_LISTS = ("sanfang.view_persontomove", "sanfang.view_evacuation_list")
+_REPORT_DEFENCE = ("sanfang.add_defencereport", "sanfang.add_disasterreport")
+_KEEP_SANFANG = (
+    *_VIEW_SANFANG,
+    *_EVACUATION_LISTS,
+    *_REPORT_DEFENCE,
+    *(p for m in _SANFANG_REGISTRIES for p in _crud("sanfang", m)),
+    *_crud("sanfang", "rainfallthreshold"),
+    *_crud("sanfang", "rainstormsignalrule"),
+    *_crud("sanfang", "responserule"),
+    *_crud("sanfang", "defencetarget"),
+    *_crud("sanfang", "storm"),
+    "sanfang.decide_recommendation",
+)
+
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     # 三权分立: the system administrator runs users and configuration but cannot read the audit log;
     # the security administrator sets roles and permissions; the audit administrator only reads the log.
@@ -144,7 +180,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "ingest.view_run",
             "ingest.view_quarantinedrecord",
             "ingest.view_seismicevent",
-            "sanfang.view_station",
+            *_KEEP_SANFANG,
             *_COMMAND,
             *_COMMAND_RESPONSES,
             *_KEEP_DUTY,
@@ -169,7 +205,9 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "ingest.view_seismicevent",
             "ingest.pull_source",
             "ingest.reprocess_quarantinedrecord",
-            "sanfang.view_station",
+            *_VIEW_SANFANG,
+            *_EVACUATION_LISTS,
+            *_REPORT_DEFENCE,
             *_COMMAND,
             *_VIEW_PLANS,
             *_VIEW_RESPONSES,
@@ -187,6 +225,9 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             *_DO_DUTY,
             *_READ_LIBRARY,
             "emergency.view_drill",
+            *_VIEW_SANFANG,
+            *_EVACUATION_LISTS,
+            *_REPORT_DEFENCE,
         ),
     ),
     RoleSpec(RoleCode.GRID_INSPECTOR, permissions=(*_REPORT_INCIDENTS, *_READ_LIBRARY)),

@@ -79,3 +79,114 @@ class ReadingQuality(models.IntegerChoices):
     TRACE = 1, _("Trace")
     ESTIMATED = 2, _("Estimated")
     SUSPECT = 3, _("Suspect")
+
+
+class RainWindow(models.IntegerChoices):
+    """Rolling rainfall windows, in hours, ending at the latest reading."""
+
+    H1 = 1, _("1 h")
+    H3 = 3, _("3 h")
+    H6 = 6, _("6 h")
+    H12 = 12, _("12 h")
+    H24 = 24, _("24 h")
+
+
+class StationState(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    WARNING = "warning", _("Over warning level")
+    DANGER = "danger", _("Over danger level")
+    NO_DATA = "no_data", _("No recent data")
+
+
+class Trend(models.TextChoices):
+    RISING = "rising", _("Rising")
+    STEADY = "steady", _("Steady")
+    FALLING = "falling", _("Falling")
+    UNKNOWN = "", _("Unknown")
+
+
+class SignalColour(models.TextChoices):
+    """Warning signal colours, least severe first (Guangdong adds white below blue for typhoon)."""
+
+    WHITE = "white", _("White")
+    BLUE = "blue", _("Blue")
+    YELLOW = "yellow", _("Yellow")
+    ORANGE = "orange", _("Orange")
+    RED = "red", _("Red")
+
+
+SIGNAL_RANK: dict[str, int] = {c.value: i for i, c in enumerate(SignalColour)}
+
+
+class TcClass(models.TextChoices):
+    """Tropical-cyclone intensity classes, GB/T 19201-2006 (weakest first)."""
+
+    TD = "TD", _("Tropical depression")
+    TS = "TS", _("Tropical storm")
+    STS = "STS", _("Severe tropical storm")
+    TY = "TY", _("Typhoon")
+    STY = "STY", _("Severe typhoon")
+    SUPER_TY = "SuperTY", _("Super typhoon")
+    EXTRATROPICAL = "ET", _("Extratropical")
+    UNKNOWN = "", _("Unknown")
+
+
+class TrackSource(models.TextChoices):
+    CMA_BST = "cma_bst", _("CMA best track")
+    WZTF = "wztf", _("Wenzhou typhoon network")
+    JMA = "jma", _("JMA best track")
+    SYNTHETIC = "synthetic", _("Synthetic (demo)")
+
+
+class PersonCategory(models.TextChoices):
+    """Why a household or person is on the list of people to move (待转移人员)."""
+
+    DANGEROUS_BUILDING = "dangerous_building", _("Dangerous building")
+    LOW_LYING = "low_lying", _("Low-lying area")
+    SHIP = "ship", _("On a ship")
+    WORK_SITE = "work_site", _("Work site or shed")
+    HAZARD_ZONE = "hazard_zone", _("Geological hazard zone")
+    OTHER = "other", _("Other")
+
+
+class HazardKind(models.TextChoices):
+    LANDSLIDE = "landslide", _("Landslide")
+    DEBRIS_FLOW = "debris_flow", _("Debris flow")
+    WATERLOGGING = "waterlogging", _("Waterlogging black spot")
+    DANGEROUS_DIKE = "dangerous_dike", _("Dangerous dike or embankment")
+    DANGEROUS_RESERVOIR = "dangerous_reservoir", _("Dangerous reservoir")
+
+
+class TargetKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    HOSPITAL = "hospital", _("Hospital")
+    CHEMICAL_PLANT = "chemical_plant", _("Chemical plant")
+    NURSING_HOME = "nursing_home", _("Nursing home")
+    WORK_SITE = "work_site", _("Construction site")
+    OTHER = "other", _("Other")
+
+
+class OfficerKind(models.TextChoices):
+    INFO_OFFICER = "info_officer", _("Disaster info officer")
+    AGENCY = "agency", _("Agency")
+
+
+class GeohazardLevel(models.TextChoices):
+    """地质灾害气象风险预警 levels (DOMAIN.md §2.5); none means below blue."""
+
+    NONE = "", _("None")
+    BLUE = "blue", _("Blue: some risk")
+    YELLOW = "yellow", _("Yellow: higher risk")
+    ORANGE = "orange", _("Orange: high risk")
+    RED = "red", _("Red: very high risk")
+
+
+class DefenceCategory(models.TextChoices):
+    """What units report during defence preparation (防御准备)."""
+
+    PEOPLE_MOVED = "people_moved", _("People moved")
+    PEOPLE_RESETTLED = "people_resettled", _("People resettled")
+    SHIPS_IN_PORT = "ships_in_port", _("Ships returned to port")
+    PEOPLE_ASHORE = "people_ashore", _("People ashore")
+    HAZARD_POINTS_INSPECTED = "hazard_points_inspected", _("Hazard points inspected")
+    TARGETS_CHECKED = "targets_checked", _("Protected targets checked")
