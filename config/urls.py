@@ -21,6 +21,8 @@ urlpatterns = [
     path("tiles/<str:key>/<int:z>/<int:x>/<int:y>.pbf", gis_views.tile, name="tile"),
     path("api/", include("gis.api.urls")),
     path("api/", include("emergency.api.urls")),
+    path("sanfang/", include("sanfang.urls")),
+    path("api/sanfang/", include("sanfang.api.urls")),
     path("ingest/", include("ingest.urls")),
     path("api/ingest/", include("ingest.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

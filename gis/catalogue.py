@@ -174,6 +174,9 @@ def layer_changed_on_commit(key: str) -> None:
 
 # Higher apps add to the map pages' configuration (the live socket, its labels) without gis
 # importing them: each provider takes the request and returns a dict merged into the page config.
+# ``scripts`` and ``styles`` (lists of static paths) are concatenated rather than replaced, so each
+# app can add its own panel script to the one map.
+_MERGED_LISTS = ("scripts", "styles")
 _PAGE_EXTRAS: list[Callable[[object], dict]] = []
 
 
@@ -184,7 +187,12 @@ def map_page_extra_register(provider: Callable[[object], dict]) -> Callable[[obj
 
 
 def map_page_extras(request) -> dict:
-    extras: dict = {}
+    extras: dict = {key: [] for key in _MERGED_LISTS}
     for provider in _PAGE_EXTRAS:
-        extras.update(provider(request))
+        extra = dict(provider(request))
+        for key in _MERGED_LISTS:
+            for item in extra.pop(key, ()):
+                if item not in extras[key]:
+                    extras[key].append(item)
+        extras.update(extra)
     return extras
