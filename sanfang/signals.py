@@ -8,3 +8,10 @@
 from django.dispatch import Signal
 
 readings_stored = Signal()
+
+# Sent after commit when station statuses (rolling rainfall, state, signal) were recomputed, with
+# ``station_ids`` (list of ints) and ``changed_ids`` (those whose state or signal changed).
+station_statuses_changed = Signal()
+
+# Sent after commit when a storm's fixes or forecasts were stored, with ``storm_ids`` (list of ints).
+storm_track_stored = Signal()
