@@ -65,6 +65,33 @@ def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int
     return result
 
 
+def env_float(
+    name: str, default: float, *, minimum: float | None = None, maximum: float | None = None
+) -> float:
+    value = _raw(name)
+    if value is None:
+        result = default
+    else:
+        try:
+            result = float(value.strip())
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
+    if minimum is not None and result < minimum:
+        raise ImproperlyConfigured(f"{name}={result} is below the minimum {minimum}")
+    if maximum is not None and result > maximum:
+        raise ImproperlyConfigured(f"{name}={result} is above the maximum {maximum}")
+    return result
+
+
+def env_floats(name: str, default: list[float]) -> list[float]:
+    """A comma-separated list of numbers, for example ``SANFANG_CITY_POINT=113.55,22.25``."""
+    items = env_list(name, [str(v) for v in default])
+    try:
+        return [float(item) for item in items]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={','.join(items)!r} is not a list of numbers") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = _raw(name)
     if value is None:

@@ -334,3 +334,23 @@ TILE_WORKERS = env_int("TILE_WORKERS", 4, minimum=1, maximum=64)
 # How long a tile request may trust an earlier lookup of its session (a sign-out takes this long to
 # reach tiles; pages and the API check on every request).
 TILE_SESSION_CACHE_SECONDS = env_int("TILE_SESSION_CACHE_SECONDS", 10, minimum=0, maximum=300)
+
+# --- 三防 (issue 5) -------------------------------------------------------------------------------
+from config.env import env_float, env_floats  # noqa: E402, F401  (the blocks below)
+
+# Every model parameter is a setting with the DOMAIN.md default; one block per part of the app.
+
+# -- monitoring (rolling rainfall, trend, station states)
+# (end of monitoring)
+
+# -- typhoons (the city point, warning lines, cone, replay)
+# (end of typhoons)
+
+# -- impact analysis
+# (end of impact)
+
+# -- risk models and response-level recommendation
+# (end of decisions)
+
+# -- defence preparation and disaster reports
+# (end of defence)

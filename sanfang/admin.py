@@ -34,3 +34,7 @@ class StationAdmin(LeafletGeoAdmin):
             "<div>{} · {} · {}</div>",
             ((r.get_variable_display(), r.value, r.time.isoformat(timespec="minutes")) for r in readings),
         )
+
+
+# Each part of the app keeps its own admin module.
+from sanfang import admin_decisions, admin_defence, admin_impact, admin_typhoons  # noqa: E402, F401

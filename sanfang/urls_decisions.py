@@ -1,0 +1,3 @@
+"""Web pages of the 三防 decisions part (included by ``sanfang.urls``)."""
+
+urlpatterns: list = []
