@@ -341,6 +341,22 @@ from config.env import env_float, env_floats  # noqa: E402, F401  (the blocks be
 # Every model parameter is a setting with the DOMAIN.md default; one block per part of the app.
 
 # -- monitoring (rolling rainfall, trend, station states)
+# A station whose latest reading of its judged variable is older than this is "no data".
+SANFANG_MAX_DATA_AGE_MINUTES = env_int("SANFANG_MAX_DATA_AGE_MINUTES", 60, minimum=1)
+# The trend compares the latest value with the one this long before it (levels), or the rain of the
+# last such span with the span before it (rain gauges); changes within the tolerances are "steady".
+SANFANG_TREND_MINUTES = env_int("SANFANG_TREND_MINUTES", 60, minimum=1)
+SANFANG_TREND_LEVEL_TOLERANCE = env_float("SANFANG_TREND_LEVEL_TOLERANCE", 0.02, minimum=0)
+SANFANG_TREND_RAIN_TOLERANCE_MM = env_float("SANFANG_TREND_RAIN_TOLERANCE_MM", 1.0, minimum=0)
+# Alert levels raised when a station crosses its warning and its danger level.
+SANFANG_ALERT_LEVEL_WARNING = env_str("SANFANG_ALERT_LEVEL_WARNING", "yellow")
+SANFANG_ALERT_LEVEL_DANGER = env_str("SANFANG_ALERT_LEVEL_DANGER", "red")
+# Every station is re-judged this often, so a silent station turns "no data" with time.
+SANFANG_STATUS_REFRESH_SECONDS = env_int("SANFANG_STATUS_REFRESH_SECONDS", 300, minimum=10)
+# Recompute statuses in a Celery task after each stored batch (True) or in the storing process.
+SANFANG_STATUS_REFRESH_ASYNC = env_bool("SANFANG_STATUS_REFRESH_ASYNC", False)
+# The longest series the readings API returns for one station.
+SANFANG_READINGS_MAX_HOURS = env_int("SANFANG_READINGS_MAX_HOURS", 168, minimum=1)
 # (end of monitoring)
 
 # -- typhoons (the city point, warning lines, cone, replay)

@@ -1,29 +1,28 @@
-"""The big screen's "stations over threshold" panel, refreshed whenever readings are stored."""
+"""The big screen's "stations over threshold" panel, from the stored station statuses, refreshed
+whenever statuses are recomputed."""
 
 from __future__ import annotations
-
-from collections import Counter
 
 from django.utils.translation import gettext_lazy as _
 
 from emergency.bigscreen import Panel, panels_refresh_on_commit, register_panel
-from sanfang.selectors.thresholds import DANGER, NO_DATA, NORMAL, WARNING, station_states
-from sanfang.signals import readings_stored
+from sanfang.choices import StationState
+from sanfang.selectors.monitoring import status_counts
+from sanfang.signals import station_statuses_changed
 
 STATIONS_PANEL = "stations_over_threshold"
 _ROWS = (
-    (DANGER, _("Over danger level"), "#e02020"),
-    (WARNING, _("Over warning level"), "#ff7a00"),
-    (NORMAL, _("Normal"), "#2fbf71"),
-    (NO_DATA, _("No recent reading"), "#8c9bab"),
+    (StationState.DANGER, _("Over danger level"), "#e02020"),
+    (StationState.WARNING, _("Over warning level"), "#ff7a00"),
+    (StationState.NORMAL, _("Normal"), "#2fbf71"),
+    (StationState.NO_DATA, _("No recent reading"), "#8c9bab"),
 )
 
 
 def _stations_panel(user) -> dict:
-    states = station_states()
-    if not states:
+    counts = status_counts()
+    if not any(counts.values()):
         return {"series": []}
-    counts = Counter(s.state for s in states)
     return {
         "series": [
             {"name": str(label), "value": counts.get(key, 0), "colour": colour}
@@ -39,13 +38,15 @@ register_panel(
         "bar",
         _stations_panel,
         order=15,
-        empty=_("No station has warning levels set."),
+        empty=_("No active stations."),
     )
 )
 
 
-def _refresh(sender, **kwargs) -> None:
-    panels_refresh_on_commit(STATIONS_PANEL)
+def _refresh(sender, *, changed_ids: list[int], **kwargs) -> None:
+    # Only states are counted: a refresh that changed none leaves the panel as it is.
+    if changed_ids:
+        panels_refresh_on_commit(STATIONS_PANEL)
 
 
-readings_stored.connect(_refresh, dispatch_uid="sanfang-stations-panel")
+station_statuses_changed.connect(_refresh, dispatch_uid="sanfang-stations-panel")

@@ -3,26 +3,51 @@
 from django.utils.translation import gettext_lazy as _
 
 from gis.catalogue import Layer, Style, layer_register
-from sanfang.choices import STATION_KIND_COLOURS, StationKind
-from sanfang.selectors.stations import stations_on_map
+from sanfang.choices import StationState
+from sanfang.selectors.monitoring import stations_with_state
 
 STATIONS_LAYER = "stations"
+STATION_STATE_COLOURS: dict[str, str] = {
+    StationState.NORMAL: "#2fbf71",
+    StationState.WARNING: "#ff9800",
+    StationState.DANGER: "#e02020",
+    StationState.NO_DATA: "#8c9bab",
+}
 
+# Coloured by the computed state (sanfang.services.monitoring); the popup shows the rolling rainfall,
+# trend and rainstorm signal, and the station panel (static/js/sanfang-stations.js) a chart.
 layer_register(
     Layer(
         key=STATIONS_LAYER,
         name=_("Monitoring stations"),
         group=_("Flood, typhoon and drought"),
-        queryset=stations_on_map,
+        queryset=stations_with_state,
         geometry_type="point",
         label_field="name",
         style=Style(
-            field="kind",
-            colours=STATION_KIND_COLOURS,
-            labels={kind.value: kind.label for kind in StationKind},
+            field="state",
+            colours=STATION_STATE_COLOURS,
+            labels={state.value: state.label for state in StationState},
             radius=6,
         ),
-        detail_fields=("code", "name", "kind", "owner", "district", "source"),
+        tile_fields=("kind",),
+        detail_fields=(
+            "code",
+            "kind",
+            "status__state",
+            "status__reason",
+            "status__value",
+            "status__value_time",
+            "status__trend",
+            "status__rain_1h",
+            "status__rain_3h",
+            "status__rain_6h",
+            "status__rain_12h",
+            "status__rain_24h",
+            "status__rain_signal",
+            "owner",
+            "district",
+        ),
         search_fields=("name", "code"),
         live=True,
         order=30,

@@ -1,1 +1,66 @@
-"""Wiring of the 三防 monitoring part, imported by ``SanfangConfig.ready`` (receivers, layers, panels, providers)."""
+"""Wiring of the 三防 monitoring part, imported by ``SanfangConfig.ready`` (receivers, layers, panels, providers).
+
+- After each stored batch of readings (``readings_stored``, sent after commit) the statuses of its
+  stations are recomputed, here or in a Celery task (``SANFANG_STATUS_REFRESH_ASYNC``).
+- A periodic task in django-celery-beat re-judges every station (created after ``migrate``).
+- ``station_statuses_changed`` redraws the stations layer; the big-screen panel listens itself.
+- The trigger facts of the stations, and the station panel script on the one map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models.signals import post_migrate
+
+from gis.catalogue import layer_changed_on_commit, map_page_extra_register
+from sanfang.facts import fact_provider
+from sanfang.layers import STATIONS_LAYER
+from sanfang.signals import readings_stored, station_statuses_changed
+
+
+def _refresh_after_readings(sender, *, station_ids: list[int], **kwargs) -> None:
+    if settings.SANFANG_STATUS_REFRESH_ASYNC:
+        from sanfang.tasks import sanfang_refresh_station_statuses
+
+        sanfang_refresh_station_statuses.delay(list(station_ids))
+        return
+    from sanfang.services.monitoring import station_statuses_refresh
+
+    station_statuses_refresh(station_ids=list(station_ids))
+
+
+def _redraw_layer(sender, *, changed_ids: list[int], **kwargs) -> None:
+    if changed_ids:
+        layer_changed_on_commit(STATIONS_LAYER)
+
+
+def _periodic_task(sender, **kwargs) -> None:
+    from sanfang.services.monitoring import monitoring_periodic_tasks_ensure
+
+    monitoring_periodic_tasks_ensure()
+
+
+@fact_provider
+def station_facts(at: dt.datetime) -> dict:
+    from sanfang.selectors.monitoring import monitoring_facts
+
+    return monitoring_facts(at=at)
+
+
+def _map_page(request) -> dict:
+    # ECharts first: the station panel draws its chart with it.
+    return {
+        "scripts": ["vendor/echarts/echarts.min.js", "js/sanfang-stations.js"],
+        "styles": ["css/sanfang-stations.css"],
+    }
+
+
+readings_stored.connect(_refresh_after_readings, dispatch_uid="sanfang-monitoring-refresh")
+station_statuses_changed.connect(_redraw_layer, dispatch_uid="sanfang-monitoring-layer")
+post_migrate.connect(
+    _periodic_task, sender=apps.get_app_config("sanfang"), dispatch_uid="sanfang-monitoring-periodic"
+)
+map_page_extra_register(_map_page)

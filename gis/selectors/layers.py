@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Polygon
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models
 from django.db.models import F, Func, Q, QuerySet
 from django.utils import timezone
@@ -215,13 +216,21 @@ def layer_feature(layer: Layer, *, user: User, pk: int) -> dict:
     fields = []
     for name in layer.detail_fields:
         value = obj
-        # A path through a relation ("district__name") is labelled by its first field ("district").
-        label = str(obj._meta.get_field(name.split("__")[0]).verbose_name)
-        for part in name.split("__"):
+        parts = name.split("__")
+        # A path through a relation ("district__name") is labelled by its first field ("district");
+        # a reverse one-to-one ("status__state") has no verbose name, so by its last field.
+        field = obj._meta.get_field(parts[0])
+        if getattr(field, "verbose_name", None) is None and len(parts) > 1:
+            field = field.related_model._meta.get_field(parts[-1])
+        label = str(field.verbose_name)
+        for part in parts:
             if value is None:
                 break
             display = getattr(value, f"get_{part}_display", None)
-            value = display() if display is not None else getattr(value, part)
+            try:
+                value = display() if display is not None else getattr(value, part)
+            except ObjectDoesNotExist:  # a reverse one-to-one with no row yet
+                value = None
         fields.append({"name": name, "label": label, "value": _display(value)})
     geom = getattr(obj, layer.geom_field)
     return {
