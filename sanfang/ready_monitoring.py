@@ -14,6 +14,7 @@ import datetime as dt
 from django.apps import apps
 from django.conf import settings
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext as _
 
 from gis.catalogue import layer_changed_on_commit, map_page_extra_register
 from sanfang.facts import fact_provider
@@ -51,10 +52,33 @@ def station_facts(at: dt.datetime) -> dict:
 
 
 def _map_page(request) -> dict:
-    # ECharts first: the station panel draws its chart with it.
+    # ECharts first: the station panel draws its chart with it. The words of the panel come from here
+    # so that they are translated with the rest of the site.
+    if not request.user.has_perm("sanfang.view_station"):
+        return {}
     return {
         "scripts": ["vendor/echarts/echarts.min.js", "js/sanfang-stations.js"],
         "styles": ["css/sanfang-stations.css"],
+        "sanfang_stations": {
+            "layer": STATIONS_LAYER,
+            "text": {
+                "title": _("Station"),
+                "close": _("Close"),
+                "loading": _("Loading…"),
+                "error": _("The station could not be loaded."),
+                "no_readings": _("No readings in the last 24 hours."),
+                "recent": _("Last 24 hours"),
+                "state": _("State"),
+                "reason": _("Reason"),
+                "latest": _("Latest value"),
+                "trend": _("Trend"),
+                "signal": _("Rainstorm signal"),
+                "rain": _("Rolling rainfall (mm)"),
+                "warning": _("Warning level"),
+                "danger": _("Danger level"),
+                "none": _("None"),
+            },
+        },
     }
 
 
