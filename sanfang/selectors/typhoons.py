@@ -140,3 +140,40 @@ def most_relevant_state(at: datetime) -> StormState | None:
     return min(
         states, key=lambda s: min(s.distance_km, s.approach.distance_km if s.approach else s.distance_km)
     )
+
+
+def storm_get(code: str) -> Storm:
+    """The storm of ``code``, or ``ValidationError`` naming the ``storm`` parameter."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    storm = Storm.objects.filter(code=str(code or "").strip()).first()
+    if storm is None:
+        raise ValidationError({"storm": _("No storm with code “%(code)s”.") % {"code": code}})
+    return storm
+
+
+def storm_path_ahead(storm: Storm, at: datetime, hours: float) -> list[TrackPoint]:
+    """The storm's positions from ``at`` to ``at + hours``, hourly: its fixes (history, a replay),
+    then its latest forecast issued by ``at``. Forecast positions carry the radii known at ``at``."""
+    fixes = list(storm_fixes(storm))
+    state = storm_state_at(storm, at, fixes=fixes)
+    if state is None:
+        return []
+    radii = state.point.radii
+    points = [state.point] + [p for p in track_points(fixes) if at < p.time <= at + timedelta(hours=hours)]
+    horizon = points[-1].time
+    points += [
+        TrackPoint(fc.valid_time, fc.geom.x, fc.geom.y, fc.wind_ms, radii)
+        for fc in latest_forecasts(storm, at=at)
+        if horizon < fc.valid_time <= at + timedelta(hours=hours)
+    ]
+    # Hourly, so that the swept circles leave no gaps between distant fixes.
+    result: list[TrackPoint] = []
+    t = at
+    while t <= points[-1].time:
+        p = interpolate(points, t)
+        if p is not None:
+            result.append(TrackPoint(p.time, p.lng, p.lat, p.wind_ms, p.radii or radii))
+        t += timedelta(hours=1)
+    return result
