@@ -336,7 +336,7 @@ TILE_WORKERS = env_int("TILE_WORKERS", 4, minimum=1, maximum=64)
 TILE_SESSION_CACHE_SECONDS = env_int("TILE_SESSION_CACHE_SECONDS", 10, minimum=0, maximum=300)
 
 # --- 三防 (issue 5) -------------------------------------------------------------------------------
-from config.env import env_float, env_floats  # noqa: E402, F401  (the blocks below)
+from config.env import env_float, env_floats  # noqa: E402  (the blocks below)
 
 # Every model parameter is a setting with the DOMAIN.md default; one block per part of the app.
 
@@ -360,6 +360,34 @@ SANFANG_READINGS_MAX_HOURS = env_int("SANFANG_READINGS_MAX_HOURS", 168, minimum=
 # (end of monitoring)
 
 # -- typhoons (the city point, warning lines, cone, replay)
+# The point whose distance, approach and wind the typhoon facts describe (Zhuhai, lng, lat; WGS 84).
+SANFANG_CITY_POINT = env_floats("SANFANG_CITY_POINT", [113.576, 22.271])
+# China's 24 h and 48 h typhoon warning lines (CMA), as lng,lat pairs from north to south.
+TYPHOON_WARNING_LINE_24H = env_floats(
+    "TYPHOON_WARNING_LINE_24H", [127, 34, 127, 22, 119, 18, 119, 11, 113, 4.5, 105, 0]
+)
+TYPHOON_WARNING_LINE_48H = env_floats("TYPHOON_WARNING_LINE_48H", [132, 34, 132, 15, 120, 0, 105, 0])
+# The cone of uncertainty: its radius (km) at these forecast lead times (h), interpolated between.
+TYPHOON_CONE_LEAD_HOURS = env_floats("TYPHOON_CONE_LEAD_HOURS", [0, 12, 24, 48, 72, 96, 120])
+TYPHOON_CONE_RADII_KM = env_floats("TYPHOON_CONE_RADII_KM", [20, 60, 100, 180, 280, 380, 480])
+# A storm with no fix this many hours before a moment is not "active" then (unless flagged active).
+TYPHOON_ACTIVE_HOURS = env_float("TYPHOON_ACTIVE_HOURS", 12, minimum=0)
+# Force 6 is taken to reach this multiple of the force-7 radius (the sources give no force-6 radius).
+TYPHOON_FORCE6_RADIUS_FACTOR = env_float("TYPHOON_FORCE6_RADIUS_FACTOR", 1.5, minimum=1)
+# Guangdong typhoon signals (DOMAIN.md §2.2) for white, blue, yellow, orange, red: the wind force
+# expected at the city within so many hours (orange and red use the national criteria).
+TYPHOON_SIGNAL_HOURS = env_floats("TYPHOON_SIGNAL_HOURS", [48, 24, 24, 12, 6])
+TYPHOON_SIGNAL_FORCES = env_floats("TYPHOON_SIGNAL_FORCES", [6, 6, 8, 10, 12])
+# The replay (manage.py replay_storm): sender of its CAP exercise warnings, area radius around the
+# city, forecast lead times, and the synthetic readings it makes near the storm.
+TYPHOON_REPLAY_SENDER = env_str("TYPHOON_REPLAY_SENDER", "replay@sanfang.zhuhai.example")
+TYPHOON_REPLAY_AREA_KM = env_float("TYPHOON_REPLAY_AREA_KM", 40, minimum=1)
+TYPHOON_REPLAY_FORECAST_HOURS = env_floats("TYPHOON_REPLAY_FORECAST_HOURS", [6, 12, 24, 36, 48, 72])
+TYPHOON_REPLAY_RAIN_PEAK_MM_H = env_float("TYPHOON_REPLAY_RAIN_PEAK_MM_H", 45, minimum=0)
+TYPHOON_REPLAY_RAIN_SCALE_KM = env_float("TYPHOON_REPLAY_RAIN_SCALE_KM", 180, minimum=1)
+TYPHOON_REPLAY_SURGE_PEAK_M = env_float("TYPHOON_REPLAY_SURGE_PEAK_M", 2.2, minimum=0)
+TYPHOON_REPLAY_TIDE_MEAN_M = env_float("TYPHOON_REPLAY_TIDE_MEAN_M", 0.6)
+TYPHOON_REPLAY_TIDE_AMPLITUDE_M = env_float("TYPHOON_REPLAY_TIDE_AMPLITUDE_M", 0.8, minimum=0)
 # (end of typhoons)
 
 # -- impact analysis
