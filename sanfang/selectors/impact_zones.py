@@ -129,6 +129,6 @@ def zone_rain(params: dict[str, Any]) -> GEOSGeometry:
         (ewkb,) = cursor.fetchone()
     if ewkb is None:
         return empty_zone()
-    geom = GEOSGeometry(bytes(ewkb))
+    geom = GEOSGeometry(memoryview(bytes(ewkb)))
     geom.srid = 4326
     return geom

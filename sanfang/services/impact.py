@@ -102,6 +102,8 @@ def impact_analyse(*, user: User, zone: Zone, preview_rows: int | None = None) -
     """Totals, district/town groups and the first rows of every list the user may see."""
     preview = settings.SANFANG_IMPACT_PREVIEW_ROWS if preview_rows is None else preview_rows
     allowed = lists_allowed(user=user)
+    if not any(allowed.values()):
+        raise PermissionDenied(_("Your role may not see the impact lists."))
     lists: dict[str, Any] = {}
     for key in IMPACT_LISTS:
         if not allowed[key]:
