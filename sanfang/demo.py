@@ -61,3 +61,7 @@ def load_stations(ctx: DemoContext) -> None:
             threshold_variable=variable, warning_value=warning, danger_value=danger
         )
     ctx.say(f"{len(DEMO_STATIONS)} stations ({created} new)")
+
+
+# The impact part's synthetic registries register their own loader.
+from sanfang import demo_registries  # noqa: E402, F401

@@ -14,6 +14,7 @@ and the units' reports on their tasks.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit_context import audit_context
-from accounts.models import User
+from accounts.models import Organisation, User
 from emergency.bigscreen import panels_refresh_on_commit
 from emergency.choices import (
     OPEN_INCIDENT_STATUSES,
@@ -462,3 +463,59 @@ def task_report(
             attachment.save()
     panels_refresh_on_commit(ACTIVE_RESPONSES)
     return report
+
+
+# --- Tasks added to a response by hand or by another app (not from the plan's actions) -------------
+
+MAX_ADDED_TASKS = 500
+
+
+@transaction.atomic
+def response_tasks_add(
+    *, user: User, response_id: int, tasks: Iterable[dict[str, Any]], key_prefix: str = "added"
+) -> list[ResponseTask]:
+    """Add tasks to an active response, each ``{"organisation_id", "text", "deadline"}`` (an aware
+    datetime) with an optional ``group_name``; ``unit_name`` is the organisation's name. The tasks
+    are the units' like any plan task (they report on them the same way); creating them is audited.
+    ``key_prefix`` tells where they came from (for example ``impact``)."""
+    _require(user, "emergency.command_response", _("You may not send tasks through responses."))
+    response = response_access(user=user, response_id=response_id, for_update=True)
+    if response.status != ResponseStatus.ACTIVE:
+        raise ValidationError({"response": _("The response has ended.")})
+    items = list(tasks)
+    if not items:
+        raise ValidationError({"tasks": _("There are no tasks to send.")})
+    if len(items) > MAX_ADDED_TASKS:
+        raise ValidationError({"tasks": _("At most %(n)d tasks at once.") % {"n": MAX_ADDED_TASKS}})
+    organisations = Organisation.objects.in_bulk({item["organisation_id"] for item in items})
+    prefix = "".join(c for c in key_prefix.lower() if c.isalnum() or c == "-")[:12] or "added"
+    # Unique among the response's live tasks, whatever was sent before: a fresh token per call.
+    token = secrets.token_hex(5)
+    created = []
+    with audit_context(actor=user):
+        for index, item in enumerate(items):
+            organisation = organisations.get(item["organisation_id"])
+            if organisation is None or not organisation.is_active:
+                raise ValidationError(
+                    {"tasks": _("Unknown or inactive organisation %(id)s.") % {"id": item["organisation_id"]}}
+                )
+            text = (item.get("text") or "").strip()
+            if not text:
+                raise ValidationError({"tasks": _("Every task needs a text.")})
+            deadline = item["deadline"]
+            if deadline is None or timezone.is_naive(deadline):
+                raise ValidationError({"tasks": _("Every task needs a deadline with a time zone.")})
+            created.append(
+                ResponseTask.objects.create(
+                    response=response,
+                    action_key=f"{prefix}-{token}-{index}"[:50],
+                    level=response.level,
+                    organisation=organisation,
+                    unit_name=organisation.name[:200],
+                    group_name=(item.get("group_name") or "")[:100],
+                    text=text,
+                    deadline=deadline,
+                )
+            )
+    panels_refresh_on_commit(ACTIVE_RESPONSES)
+    return created

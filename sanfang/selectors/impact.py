@@ -1,0 +1,302 @@
+"""Reads of the impact analysis: who may see which registry, and what lies inside an impact zone.
+
+The seven lists (``IMPACT_LISTS``) are people to move, hazard points, protected targets, info
+officers and agencies (the 三防 registries), and shelters with free capacity, rescue teams and depots
+(the command core's resources). Every list is grouped by district and town with totals.
+
+Spatial rule: each list is filtered with ``ST_Intersects(<table>.geom, <zone>)`` on the bare column,
+so the planner can use the column's GiST index (a point on the zone's edge counts as inside). The
+zone is bound as a parameter in SRID 4326, like the column; nothing is transformed on the column side.
+Resources have no district or town column, so theirs is looked up from the administrative areas that
+cover the point (``ST_Covers(area.geom, point)``, the areas' GiST index), only for rows already inside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.gis.geos import GEOSGeometry
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.selectors.organisations import organisation_subtree, user_sees_whole_city
+from emergency.choices import ResourceKind
+from emergency.selectors.resources import resources_visible
+from gis.choices import AreaLevel
+from gis.models import AdminArea
+from sanfang.models import HazardPoint, InfoOfficer, PersonToMove, ProtectedTarget
+
+EVACUATION_PERMISSION = "sanfang.view_evacuation_list"
+
+REGISTRY_MODELS: dict[str, type] = {
+    "people": PersonToMove,
+    "hazards": HazardPoint,
+    "targets": ProtectedTarget,
+    "officers": InfoOfficer,
+}
+
+
+@dataclass(frozen=True)
+class ImpactList:
+    """One list of the impact analysis: where its rows come from and what its totals add up."""
+
+    key: str
+    label: Promise
+    # The summed measure besides the row count ("people" for households, "free" places in shelters).
+    measure: str | None
+    measure_label: Promise | None
+    registry: bool
+
+
+IMPACT_LISTS: dict[str, ImpactList] = {
+    item.key: item
+    for item in (
+        ImpactList("people", _("People to move"), "people", _("people"), True),
+        ImpactList("hazards", _("Hazard points"), "people_threatened", _("people threatened"), True),
+        ImpactList("targets", _("Protected targets"), "occupants", _("occupants"), True),
+        ImpactList("officers", _("Info officers and agencies"), None, None, True),
+        ImpactList("shelters", _("Shelters with free capacity"), "free", _("free places"), False),
+        ImpactList("teams", _("Rescue teams"), None, None, False),
+        ImpactList("depots", _("Material depots"), None, None, False),
+    )
+}
+
+_RESOURCE_KINDS = {"shelters": ResourceKind.SHELTER, "teams": ResourceKind.TEAM, "depots": ResourceKind.DEPOT}
+
+
+# --- Who sees which registry ---------------------------------------------------------------------
+
+
+def evacuation_list_allowed(*, user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(EVACUATION_PERMISSION))
+
+
+def phones_in_full(*, user: User) -> bool:
+    """Full phone numbers go to the roles that move people (they call them); everyone else sees them
+    masked. Views of the named people list are audited by ``sanfang.services.impact``."""
+    return evacuation_list_allowed(user=user)
+
+
+def registry_scope(queryset: QuerySet, *, user: User, key: str) -> QuerySet:
+    """Narrow a registry queryset to what the user may see: the model's view permission (and, for
+    people to move, the evacuation-list permission), then the scope: city-wide roles see everything,
+    others the rows of their organisation subtree and of the districts those organisations govern."""
+    model = REGISTRY_MODELS[key]
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if not user.has_perm(f"sanfang.view_{model._meta.model_name}"):
+        return queryset.none()
+    if key == "people" and not user.has_perm(EVACUATION_PERMISSION):
+        return queryset.none()
+    if user_sees_whole_city(user=user):
+        return queryset
+    if user.organisation_id is None:
+        return queryset.none()
+    subtree = organisation_subtree(organisation=user.organisation)
+    areas = subtree.exclude(admin_area__isnull=True).values("admin_area")
+    return queryset.filter(Q(organisation__in=subtree.values("pk")) | Q(district__in=areas))
+
+
+def registry_visible(*, user: User, key: str) -> QuerySet:
+    model = REGISTRY_MODELS[key]
+    return registry_scope(model.objects.select_related("district", "organisation"), user=user, key=key)
+
+
+def registry_access(*, user: User, key: str, pk: int, for_update: bool = False):
+    """One visible row (``DoesNotExist`` otherwise, so hidden and missing look the same)."""
+    queryset = registry_visible(user=user, key=key)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=pk)
+
+
+def list_visible(*, user: User, key: str) -> QuerySet:
+    """The rows of one impact list the user may see, before the zone filter."""
+    if IMPACT_LISTS[key].registry:
+        return registry_visible(user=user, key=key).filter(active=True)
+    return resources_visible(user=user, kind=_RESOURCE_KINDS[key])
+
+
+def lists_allowed(*, user: User) -> dict[str, bool]:
+    """Which lists the user may open at all (a hidden list is shown as "needs a role", not as empty)."""
+    allowed = {}
+    for key, item in IMPACT_LISTS.items():
+        if item.registry:
+            model = REGISTRY_MODELS[key]
+            ok = user.is_authenticated and user.has_perm(f"sanfang.view_{model._meta.model_name}")
+            if key == "people":
+                ok = ok and evacuation_list_allowed(user=user)
+        else:
+            model = resources_visible(user=user, kind=_RESOURCE_KINDS[key]).model
+            ok = user.is_authenticated and user.has_perm(f"emergency.view_{model._meta.model_name}")
+        allowed[key] = bool(ok)
+    return allowed
+
+
+# --- What lies inside a zone ---------------------------------------------------------------------
+
+
+def _area_name(level: str, field: str = "name") -> Subquery:
+    # Correlated on the outer row's point; ST_Covers(area.geom, point) uses the areas' GiST index.
+    return Subquery(
+        AdminArea.objects.filter(level=level, geom__covers=OuterRef("geom"))
+        .order_by("adcode")
+        .values(field)[:1]
+    )
+
+
+def _annotate_groups(queryset: QuerySet, key: str) -> QuerySet:
+    """Uniform group columns ``g_district_id``, ``g_district`` and ``g_town`` (and ``g_measure``)."""
+    if IMPACT_LISTS[key].registry:
+        queryset = queryset.annotate(
+            g_district_id=F("district_id"),
+            g_district=Coalesce(F("district__name"), Value(""), output_field=CharField()),
+            g_town=F("town"),
+        )
+    else:
+        queryset = queryset.annotate(
+            g_district_id=_area_name(AreaLevel.DISTRICT, "pk"),
+            g_district=Coalesce(_area_name(AreaLevel.DISTRICT), Value(""), output_field=CharField()),
+            g_town=Coalesce(_area_name(AreaLevel.TOWN), Value(""), output_field=CharField()),
+        )
+    measure = IMPACT_LISTS[key].measure
+    if measure == "free":
+        queryset = queryset.annotate(g_measure=F("capacity") - F("occupancy"))
+    elif measure:
+        queryset = queryset.annotate(g_measure=F(measure))
+    else:
+        queryset = queryset.annotate(g_measure=Value(0, output_field=IntegerField()))
+    return queryset
+
+
+def impact_queryset(*, user: User, key: str, zone: GEOSGeometry) -> QuerySet:
+    """The visible rows of list ``key`` inside ``zone``, with group columns, in list order
+    (district, town, name)."""
+    if key not in IMPACT_LISTS:
+        raise KeyError(key)
+    queryset = list_visible(user=user, key=key).filter(geom__intersects=zone)
+    if key == "shelters":
+        queryset = queryset.filter(capacity__gt=F("occupancy"))
+    queryset = _annotate_groups(queryset, key)
+    return queryset.order_by(F("g_district_id").asc(nulls_last=True), "g_town", "name", "pk")
+
+
+def impact_groups(queryset: QuerySet) -> dict[str, Any]:
+    """Counts and measure totals grouped by district, then town; one aggregate query."""
+    rows = (
+        queryset.order_by()
+        .values("g_district_id", "g_district", "g_town")
+        .annotate(count=Count("pk"), measure=Coalesce(Sum("g_measure"), 0))
+        .order_by(F("g_district_id").asc(nulls_last=True), "g_town")
+    )
+    districts: dict[Any, dict[str, Any]] = {}
+    total = {"count": 0, "measure": 0}
+    for row in rows:
+        district = districts.setdefault(
+            row["g_district_id"],
+            {
+                "district_id": row["g_district_id"],
+                "district": row["g_district"] or "",
+                "count": 0,
+                "measure": 0,
+                "towns": [],
+            },
+        )
+        district["towns"].append(
+            {"town": row["g_town"] or "", "count": row["count"], "measure": row["measure"]}
+        )
+        district["count"] += row["count"]
+        district["measure"] += row["measure"]
+        total["count"] += row["count"]
+        total["measure"] += row["measure"]
+    return {"total": total, "groups": list(districts.values())}
+
+
+def impact_summary(*, user: User, zone: GEOSGeometry, keys: list[str] | None = None) -> dict[str, Any]:
+    """For each list the user may see: totals and groups. Lists the user may not open are left out
+    (``lists_allowed`` says which)."""
+    allowed = lists_allowed(user=user)
+    summary: dict[str, Any] = {}
+    for key in keys or list(IMPACT_LISTS):
+        if not allowed[key]:
+            continue
+        summary[key] = impact_groups(impact_queryset(user=user, key=key, zone=zone))
+    return summary
+
+
+# --- Rows as the API, the page and the export show them -----------------------------------------
+
+
+def _mask_phone(phone: str) -> str:
+    if not phone:
+        return ""
+    if len(phone) <= 4:
+        return "*" * len(phone)
+    return phone[:3] + "*" * max(len(phone) - 7, 1) + phone[-4:]
+
+
+def _kind_display(obj: Any) -> str:
+    for name in ("get_category_display", "get_kind_display"):
+        method: Callable[[], str] | None = getattr(obj, name, None)
+        if method is not None:
+            return str(method())
+    return ""
+
+
+def impact_row(obj: Any, *, key: str, full_phones: bool) -> dict[str, Any]:
+    """One row of a list, with the phone masked unless ``full_phones``."""
+    phone = obj.contact_phone or ""
+    row: dict[str, Any] = {
+        "id": obj.pk,
+        "name": obj.name,
+        "kind": getattr(obj, "category", None) or getattr(obj, "kind", "") or "",
+        "kind_label": _kind_display(obj),
+        "district": getattr(obj, "g_district", "") or "",
+        "town": getattr(obj, "g_town", "") or "",
+        "address": obj.address,
+        "unit": obj.organisation.name if obj.organisation_id else "",
+        "organisation_id": obj.organisation_id,
+        "contact_name": obj.contact_name,
+        "contact_phone": phone if full_phones else _mask_phone(phone),
+        "lon": round(obj.geom.x, 6),
+        "lat": round(obj.geom.y, 6),
+        "measure": getattr(obj, "g_measure", None),
+    }
+    if key == "people":
+        row["people"] = obj.people
+    elif key == "hazards":
+        row["people_threatened"] = obj.people_threatened
+        row["warning_level"] = obj.warning_level
+    elif key == "targets":
+        row["occupants"] = obj.occupants
+    elif key == "shelters":
+        row.update(capacity=obj.capacity, occupancy=obj.occupancy, free=obj.capacity - obj.occupancy)
+        row["is_open"] = obj.is_open
+    elif key == "teams":
+        row["status"] = obj.status
+        row["speciality"] = obj.speciality
+    return row
+
+
+def impact_rows(
+    *, user: User, key: str, zone: GEOSGeometry, offset: int = 0, limit: int = 50
+) -> list[dict[str, Any]]:
+    queryset = impact_queryset(user=user, key=key, zone=zone).select_related("organisation")
+    full = phones_in_full(user=user)
+    return [impact_row(obj, key=key, full_phones=full) for obj in queryset[offset : offset + limit]]
