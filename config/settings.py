@@ -353,4 +353,6 @@ from config.env import env_float, env_floats  # noqa: E402, F401  (the blocks be
 # (end of decisions)
 
 # -- defence preparation and disaster reports
+# A single reported figure above this is refused as a likely typo (people moved, ships in port, ...).
+SANFANG_DEFENCE_MAX_FIGURE = env_int("SANFANG_DEFENCE_MAX_FIGURE", 5_000_000, minimum=1)
 # (end of defence)
