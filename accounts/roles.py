@@ -245,6 +245,10 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "emergency.view_alert",
             *_HANDLE_TASKS,
             *_READ_LIBRARY,
+            # Read-only duty roster, handovers and drills; each key's scopes decide whether it may.
+            "emergency.view_dutyshift",
+            "emergency.view_handoverlog",
+            "emergency.view_drill",
             "ingest.push_to_source",
         ),
     ),

@@ -409,4 +409,6 @@ SANFANG_IMPACT_TASK_DEADLINE_MINUTES = env_int("SANFANG_IMPACT_TASK_DEADLINE_MIN
 # (end of decisions)
 
 # -- defence preparation and disaster reports
+# A single reported figure above this is refused as a likely typo (people moved, ships in port, ...).
+SANFANG_DEFENCE_MAX_FIGURE = env_int("SANFANG_DEFENCE_MAX_FIGURE", 5_000_000, minimum=1)
 # (end of defence)

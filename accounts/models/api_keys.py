@@ -13,6 +13,10 @@ class ApiKeyScope(models.TextChoices):
     PLANS_READ = "plans:read", _("Read plans and ask for a proposed response level")
     RESPONSES_READ = "responses:read", _("Read responses and tasks")
     RESPONSES_WRITE = "responses:write", _("Report on tasks (and command responses, if the role allows)")
+    LIBRARY_READ = "library:read", _("Read the knowledge, case and document library")
+    DRILLS_READ = "drills:read", _("Read drills")
+    DUTY_READ = "duty:read", _("Read the duty roster and shift handovers")
+    CONTACTS_READ = "contacts:read", _("Read the contacts directory (phone numbers masked)")
 
 
 class ApiKey(models.Model):

@@ -84,7 +84,7 @@ class DrillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     """Drills the caller may see, latest scheduled first (``?status=``)."""
 
     serializer_class = DrillSerializer
-    api_key_scopes = {"read": "plans:read"}
+    api_key_scopes = {"read": "drills:read"}
 
     def get_queryset(self):
         drills = drills_visible(user=self.request.user)

@@ -111,8 +111,8 @@ class LibraryEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     serializer_class = LibraryEntrySerializer
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
-    # API keys may read (as reference material for plans); writing is for staff sessions.
-    api_key_scopes = {"read": "plans:read"}
+    # API keys may read with the library scope; writing is for staff sessions.
+    api_key_scopes = {"read": "library:read"}
 
     def get_queryset(self):
         entries = library_entries_visible(user=self.request.user)

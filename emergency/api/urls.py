@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from emergency.api import drills, incident_views, library, plan_views, resource_views
+from emergency.api import drills, duty, incident_views, library, plan_views, resource_views
 from emergency.api.views import AlertViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -21,6 +21,9 @@ router.register("responses", plan_views.ResponseViewSet, basename="response")
 router.register("tasks", plan_views.TaskViewSet, basename="task")
 router.register("library", library.LibraryEntryViewSet, basename="libraryentry")
 router.register("drills", drills.DrillViewSet, basename="drill")
+router.register("duty-shifts", duty.DutyShiftViewSet, basename="dutyshift")
+router.register("handovers", duty.HandoverViewSet, basename="handover")
+router.register("contacts", duty.ContactViewSet, basename="contact")
 
 urlpatterns = [
     # Before the router, so that "propose" and "facts" are not taken for response ids.
