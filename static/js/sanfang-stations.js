@@ -102,7 +102,7 @@
     }
     chart.setOption({
       animation: false,
-      grid: { left: 48, right: 16, top: 28, bottom: 28 },
+      grid: { left: 48, right: 64, top: 28, bottom: 28 },
       tooltip: { trigger: "axis" },
       legend: { data: [series.label], top: 0 },
       xAxis: { type: "time" },
