@@ -112,7 +112,7 @@ def test_api_track_circles_approach_and_errors(client, personas, hato):
     assert client.get("/api/sanfang/typhoons/storms/").status_code == 403
 
 
-def test_replay_a_few_steps_stores_a_copy_issues_exercise_signals_and_readings(hato, settings):
+def test_replay_a_few_steps_stores_a_copy_issues_exercise_signals_and_readings(hato, hato_file):
     Station.objects.create(
         code="ZH-R01", name="香洲雨量站", kind="rain", geom=Point(113.553, 22.271, srid=4326)
     )
@@ -122,9 +122,7 @@ def test_replay_a_few_steps_stores_a_copy_issues_exercise_signals_and_readings(h
     Station.objects.create(
         code="ZH-W01", name="珠海气象站", kind="wind", geom=Point(113.575, 22.265, srid=4326)
     )
-    track = read_wztf(
-        open(settings.SHARED_DATA_DIR / "typhoon" / "typhoon_hato_201713_wztf121.json", "rb").read()
-    )[0]
+    track = read_wztf(hato_file.read_bytes())[0]
     clock = iter(datetime(2030, 1, 1, tzinfo=UTC) + timedelta(seconds=6 * i) for i in range(100))
     replay = Replay(track=track, speed=0, hours_before_landfall=10, steps=6, clock=lambda: next(clock))
     steps = replay.run()
