@@ -406,6 +406,33 @@ SANFANG_IMPACT_TASK_DEADLINE_MINUTES = env_int("SANFANG_IMPACT_TASK_DEADLINE_MIN
 # (end of impact)
 
 # -- risk models and response-level recommendation
+# Rainstorm-landslide risk coefficient (README "三防 models"): C = s · (R0 + Σ_{i=1..N} K^i·R_i + w·I) / P_ref.
+SANFANG_LANDSLIDE_DECAY_K = env_float("SANFANG_LANDSLIDE_DECAY_K", 0.84, minimum=0.0, maximum=1.0)
+SANFANG_LANDSLIDE_ANTECEDENT_DAYS = env_int("SANFANG_LANDSLIDE_ANTECEDENT_DAYS", 15, minimum=1, maximum=90)
+SANFANG_LANDSLIDE_INTENSITY_HOURS = env_int("SANFANG_LANDSLIDE_INTENSITY_HOURS", 1, minimum=1, maximum=24)
+SANFANG_LANDSLIDE_INTENSITY_WEIGHT = env_float("SANFANG_LANDSLIDE_INTENSITY_WEIGHT", 1.0, minimum=0.0)
+SANFANG_LANDSLIDE_REFERENCE_MM = env_float("SANFANG_LANDSLIDE_REFERENCE_MM", 100.0, minimum=0.001)
+# Coefficient at or above which a point is blue, yellow, orange, red (ascending).
+SANFANG_LANDSLIDE_THRESHOLDS = env_floats("SANFANG_LANDSLIDE_THRESHOLDS", [0.25, 0.5, 0.75, 1.0])
+SANFANG_LANDSLIDE_STATION_RADIUS_KM = env_float("SANFANG_LANDSLIDE_STATION_RADIUS_KM", 15.0, minimum=0.1)
+SANFANG_LANDSLIDE_STATIONS = env_int("SANFANG_LANDSLIDE_STATIONS", 3, minimum=1, maximum=20)
+# Natural-disaster risk (README "三防 models"): R = H^a · E^b · V^c / C^d per district or grid cell.
+SANFANG_RISK_EXPONENTS = env_floats("SANFANG_RISK_EXPONENTS", [1.0, 1.0, 1.0, 1.0])  # a, b, c, d
+SANFANG_RISK_HAZARD_REF = env_float("SANFANG_RISK_HAZARD_REF", 10.0, minimum=0.001)
+SANFANG_RISK_EXPOSURE_REF = env_float("SANFANG_RISK_EXPOSURE_REF", 5000.0, minimum=0.001)
+SANFANG_RISK_VULNERABILITY_REF = env_float("SANFANG_RISK_VULNERABILITY_REF", 10.0, minimum=0.001)
+SANFANG_RISK_VULNERABILITY_MIN = env_float("SANFANG_RISK_VULNERABILITY_MIN", 0.1, minimum=0.0, maximum=1.0)
+SANFANG_RISK_SHELTER_REF = env_float("SANFANG_RISK_SHELTER_REF", 5000.0, minimum=0.001)
+SANFANG_RISK_TEAM_REF = env_float("SANFANG_RISK_TEAM_REF", 5.0, minimum=0.001)
+# R at or above which a unit is yellow, orange, red (ascending); below the first it is blue.
+SANFANG_RISK_THRESHOLDS = env_floats("SANFANG_RISK_THRESHOLDS", [0.05, 0.15, 0.3])
+SANFANG_RISK_GRID_KM = env_float("SANFANG_RISK_GRID_KM", 5.0, minimum=0.5)
+# Response-level recommendation: re-evaluate in a Celery task (False: inline after commit, e.g. the
+# demo without a worker); bursts of changes within the delay share one evaluation.
+# Off by default under tests, so other apps' tests are not changed by it (the wiring test turns it on).
+SANFANG_DECISIONS_ON_CHANGE = env_bool("SANFANG_DECISIONS_ON_CHANGE", not TESTING)
+SANFANG_DECISIONS_ASYNC = env_bool("SANFANG_DECISIONS_ASYNC", True)
+SANFANG_DECISIONS_DEBOUNCE_SECONDS = env_int("SANFANG_DECISIONS_DEBOUNCE_SECONDS", 5, minimum=0, maximum=600)
 # (end of decisions)
 
 # -- defence preparation and disaster reports
