@@ -15,6 +15,7 @@ from sanfang.services.monitoring import (
     station_statuses_refresh,
     trend_of,
 )
+from tests.sanfang.monitoring_fixtures import rain_rules  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.django_db
 

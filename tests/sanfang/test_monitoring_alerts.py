@@ -20,6 +20,7 @@ from sanfang.services.monitoring import (
 )
 from sanfang.services.readings import ReadingBatch, readings_upsert
 from sanfang.signals import station_statuses_changed
+from tests.sanfang.monitoring_fixtures import rain_rules  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from sanfang.models import Reading, Station
 from sanfang.services.monitoring import station_statuses_refresh
+from tests.sanfang.monitoring_fixtures import rain_rules  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.django_db
 
