@@ -30,3 +30,4 @@ bench:
 	@scripts/bootstrap.sh test
 	bench/run.sh
 	.venv/bin/python bench/ingest_bench.py
+	.venv/bin/python bench/impact_bench.py

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -185,12 +187,38 @@ def _annotate_groups(queryset: QuerySet, key: str) -> QuerySet:
     return queryset
 
 
+# A big zone (a forecast swath) is cut into pieces of at most this many vertices: each piece's
+# bounding box is a tighter index probe than the whole zone's, and testing a point against a small
+# piece is cheaper. Small zones stay whole.
+ZONE_PIECE_VERTICES = 32
+
+
+@lru_cache(maxsize=32)
+def _zone_pieces(ewkb: bytes) -> tuple[GEOSGeometry, ...]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ST_AsEWKB(ST_Subdivide(ST_GeomFromEWKB(%s), %s))", [ewkb, ZONE_PIECE_VERTICES])
+        return tuple(GEOSGeometry(memoryview(bytes(row[0]))) for row in cursor.fetchall())
+
+
+def zone_filter(zone: GEOSGeometry) -> Q:
+    """``ST_Intersects(geom, piece)`` OR-ed over the zone's pieces: the planner answers it with one
+    GiST index probe per piece (a BitmapOr); a point on a boundary between pieces counts once."""
+    if zone.empty:
+        return Q(pk__in=[])
+    if zone.num_points <= ZONE_PIECE_VERTICES:
+        return Q(geom__intersects=zone)
+    query = Q()
+    for piece in _zone_pieces(bytes(zone.ewkb)):
+        query |= Q(geom__intersects=piece)
+    return query
+
+
 def impact_queryset(*, user: User, key: str, zone: GEOSGeometry) -> QuerySet:
     """The visible rows of list ``key`` inside ``zone``, with group columns, in list order
     (district, town, name)."""
     if key not in IMPACT_LISTS:
         raise KeyError(key)
-    queryset = list_visible(user=user, key=key).filter(geom__intersects=zone)
+    queryset = list_visible(user=user, key=key).filter(zone_filter(zone))
     if key == "shelters":
         queryset = queryset.filter(capacity__gt=F("occupancy"))
     queryset = _annotate_groups(queryset, key)
@@ -198,13 +226,23 @@ def impact_queryset(*, user: User, key: str, zone: GEOSGeometry) -> QuerySet:
 
 
 def impact_groups(queryset: QuerySet) -> dict[str, Any]:
-    """Counts and measure totals grouped by district, then town; one aggregate query."""
-    rows = (
+    """Counts and measure totals grouped by district, then town.
+
+    One aggregate over (district id, town) without ORDER BY, so PostgreSQL can hash-aggregate the
+    rows inside the zone in parallel; the districts' names are read afterwards by id (a few rows).
+    """
+    rows = list(
         queryset.order_by()
-        .values("g_district_id", "g_district", "g_town")
+        .values("g_district_id", "g_town")
         .annotate(count=Count("pk"), measure=Coalesce(Sum("g_measure"), 0))
-        .order_by(F("g_district_id").asc(nulls_last=True), "g_town")
     )
+    names = dict(
+        AdminArea.objects.filter(pk__in={r["g_district_id"] for r in rows if r["g_district_id"]}).values_list(
+            "pk", "name"
+        )
+    )
+    # District id order (None last), then town: the order of the rows in the lists.
+    rows.sort(key=lambda r: (r["g_district_id"] is None, r["g_district_id"] or 0, r["g_town"] or ""))
     districts: dict[Any, dict[str, Any]] = {}
     total = {"count": 0, "measure": 0}
     for row in rows:
@@ -212,7 +250,7 @@ def impact_groups(queryset: QuerySet) -> dict[str, Any]:
             row["g_district_id"],
             {
                 "district_id": row["g_district_id"],
-                "district": row["g_district"] or "",
+                "district": names.get(row["g_district_id"], ""),
                 "count": 0,
                 "measure": 0,
                 "towns": [],

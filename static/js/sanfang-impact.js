@@ -116,12 +116,19 @@
     this.analyseButton.addEventListener("click", function () { self.analyse(); });
     this.exportButton.addEventListener("click", function () { self.exportXlsx(); });
     if (this.sendButton) this.sendButton.addEventListener("click", function () { self.sendTasks(); });
-    this.map.on("click", function (e) { if (self.drawing) self.addVertex(e.latlng); });
-    this.map.on("dblclick", function (e) {
+    // Listen on the container in the capture phase: the layers' canvas tiles handle their own clicks
+    // (popups) and may not pass them on to the map while a polygon is being drawn.
+    var container = this.map.getContainer();
+    container.addEventListener("click", function (e) {
+      if (!self.drawing || e.target.closest(".leaflet-control")) return;
+      e.stopPropagation();
+      self.addVertex(self.map.mouseEventToLatLng(e));
+    }, true);
+    container.addEventListener("dblclick", function (e) {
       if (!self.drawing) return;
-      L.DomEvent.stop(e);
+      e.stopPropagation();
       self.finishDrawing();
-    });
+    }, true);
     this.showParams();
     this.loadResponses();
   };
