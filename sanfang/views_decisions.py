@@ -15,7 +15,7 @@ from sanfang.facts import live_facts
 from sanfang.models import ResponseRecommendation
 from sanfang.selectors.decisions import recommendations_current, recommendations_visible, rules_active
 from sanfang.services.decisions import recommendation_confirm, recommendation_reject
-from sanfang.services.risk import risk_current
+from sanfang.services.risk import risk_by_district
 
 
 @login_required
@@ -34,7 +34,9 @@ def decisions(request: HttpRequest) -> HttpResponse:
             "history": history,
             "facts": facts,
             "rules": rules_active().order_by("response_type", "level"),
-            "risk": risk_current() if user.has_perm("sanfang.view_hazardpoint") else [],
+            "risk": [a.as_json() for a in risk_by_district()]
+            if user.has_perm("sanfang.view_hazardpoint")
+            else [],
             "can_decide": user.has_perm("sanfang.decide_recommendation"),
             "open": ResponseRecommendation.Status.OPEN,
         },
