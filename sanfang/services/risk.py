@@ -125,7 +125,7 @@ def risk_score(assessment: Assessment, params: RiskParams) -> Assessment:
         if r >= threshold:
             colour = candidate
     assessment.hazard, assessment.exposure, assessment.vulnerability = round(h, 4), round(e, 4), round(v, 4)
-    assessment.capacity, assessment.risk, assessment.colour = round(cap, 4), round(r, 4), colour
+    assessment.capacity, assessment.risk, assessment.colour = round(cap, 4), round(r, 6), colour
     return assessment
 
 
