@@ -284,6 +284,9 @@ def test_demo_flood_plan_loads_once(personas):
     assert version.status == PlanVersionStatus.IN_FORCE
     assert "unchanged" in said[1]
     assert version.levels.count() == 4 and version.groups.count() == 4
+    wind = PlanVersion.objects.get(plan__code="zhuhai-wind-demo")
+    assert wind.status == PlanVersionStatus.IN_FORCE and wind.plan.response_type == "wind"
+    assert wind.levels.count() == 4
 
 
 # --- Trigger rules --------------------------------------------------------------------------------
