@@ -9,7 +9,10 @@ from accounts.models import User
 from core.demo import DemoContext, register_demo_loader
 from emergency.services.plans import plan_import
 
-DEMO_PLANS = (Path(__file__).parent / "demo_data" / "zhuhai-flood-plan.yaml",)
+DEMO_PLANS = (
+    Path(__file__).parent / "demo_data" / "zhuhai-flood-plan.yaml",
+    Path(__file__).parent / "demo_data" / "zhuhai-wind-plan.yaml",
+)
 
 
 @register_demo_loader("plans", order=40)

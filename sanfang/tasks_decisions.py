@@ -1,4 +1,5 @@
-"""Celery task of the 三防 models: re-evaluate the landslide levels, then the recommendations.
+"""Celery task of the 三防 models: re-evaluate the landslide levels, the risk zoning, then the
+recommendations.
 
 Receivers call ``decisions_schedule()``; it runs after the current transaction commits, and a burst
 of changes within ``SANFANG_DECISIONS_DEBOUNCE_SECONDS`` shares one evaluation (the first change
@@ -24,11 +25,17 @@ PENDING_KEY = "sanfang:decisions:pending"
 def decisions_reevaluate() -> dict:
     from sanfang.services.decisions import recommendations_evaluate
     from sanfang.services.landslide import landslide_risk_update
+    from sanfang.services.risk import risk_refresh
 
     cache.delete(PENDING_KEY)
     counts = landslide_risk_update()
+    risk = risk_refresh()
     written = recommendations_evaluate()
-    return {"landslide": counts, "recommendations": [r.pk for r in written]}
+    return {
+        "landslide": counts,
+        "risk": {a.key: a.colour for a in risk},
+        "recommendations": [r.pk for r in written],
+    }
 
 
 def _enqueue() -> None:

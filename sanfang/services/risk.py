@@ -13,7 +13,8 @@ For each unit (a district of ``gis`` or a square grid cell of ``SANFANG_RISK_GRI
 - **Risk** ``R = H^a · E^b · V^c / C^d``; ``R`` at or above the thresholds gives yellow, orange, red,
   below the first blue (the four-colour zoning, DOMAIN.md §3.3).
 
-The district result is cached (``risk_current``) and drawn as the one map's "risk zoning" layer.
+``risk_refresh`` writes the district result as ``gis.RiskZone`` rows (source ``sanfang-risk-model``),
+drawn as the one map's "natural-disaster risk zoning" layer (and in gis's risk four-colour map).
 """
 
 from __future__ import annotations
@@ -23,18 +24,18 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
-from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 from emergency.models import RescueTeam, Shelter
 from gis.catalogue import layer_changed_on_commit
-from gis.choices import AreaLevel
-from gis.models import AdminArea
+from gis.choices import AreaLevel, RiskLevel
+from gis.models import AdminArea, RiskZone
 from sanfang.choices import GeohazardLevel, StationState, TargetKind
 from sanfang.models import HazardPoint, PersonToMove, ProtectedTarget, Station, StationStatus
 
 RISK_LAYER = "sanfang_risk_zoning"
-CACHE_KEY = "sanfang:risk:districts"
+MODEL_SOURCE = "sanfang-risk-model"
 COLOURS = ("blue", "yellow", "orange", "red")
 SENSITIVE_KINDS = (TargetKind.SCHOOL, TargetKind.HOSPITAL, TargetKind.NURSING_HOME, TargetKind.CHEMICAL_PLANT)
 LEVEL_RANK = {
@@ -124,7 +125,7 @@ def risk_score(assessment: Assessment, params: RiskParams) -> Assessment:
         if r >= threshold:
             colour = candidate
     assessment.hazard, assessment.exposure, assessment.vulnerability = round(h, 4), round(e, 4), round(v, 4)
-    assessment.capacity, assessment.risk, assessment.colour = round(cap, 4), round(r, 4), colour
+    assessment.capacity, assessment.risk, assessment.colour = round(cap, 4), round(r, 6), colour
     return assessment
 
 
@@ -210,19 +211,41 @@ def risk_by_grid(*, cell_km: float | None = None, latitude: float = 22.25) -> li
     return result
 
 
+RISK_LEVELS = {
+    "red": RiskLevel.MAJOR,
+    "orange": RiskLevel.LARGE,
+    "yellow": RiskLevel.GENERAL,
+    "blue": RiskLevel.LOW,
+}
+
+
 def risk_refresh() -> list[Assessment]:
-    """Assess every district, cache the result for the map layer and tell the maps."""
+    """Assess every district and write the result as ``gis.RiskZone`` rows of ``MODEL_SOURCE`` (one
+    per district, changed only when its level or hazard text changes), drawn by the one map."""
     result = risk_by_district()
-    cache.set(CACHE_KEY, [a.as_json() for a in result], timeout=None)
+    today = timezone.localdate()
+    areas = {a.adcode: a for a in AdminArea.objects.filter(level=AreaLevel.DISTRICT)}
+    for assessment in result:
+        area = areas[assessment.key]
+        level = RISK_LEVELS[assessment.colour]
+        summary = f"R={assessment.risk} H={assessment.hazard} E={assessment.exposure} V={assessment.vulnerability} C={assessment.capacity}"
+        zone = RiskZone.objects.filter(source=MODEL_SOURCE, district=area).first()
+        if zone is None:
+            RiskZone.objects.create(
+                name=area.name,
+                level=level,
+                district=area,
+                hazard=summary,
+                assessed_on=today,
+                source=MODEL_SOURCE,
+                geom=area.geom,
+            )
+        elif (zone.level, zone.hazard) != (level, summary):
+            zone.level, zone.hazard, zone.assessed_on = level, summary, today
+            zone.save(update_fields=["level", "hazard", "assessed_on", "updated_at"])
+    RiskZone.objects.filter(source=MODEL_SOURCE).exclude(district__in=areas.values()).delete()
     layer_changed_on_commit(RISK_LAYER)
     return result
-
-
-def risk_current() -> list[dict]:
-    cached = cache.get(CACHE_KEY)
-    if cached is None:
-        cached = [a.as_json() for a in risk_refresh()]
-    return cached
 
 
 def assessments_geojson(assessments: list[Assessment]) -> dict:

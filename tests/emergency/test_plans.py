@@ -282,8 +282,12 @@ def test_demo_flood_plan_loads_once(personas):
     load_plans(DemoContext(say=said.append))
     version = PlanVersion.objects.get(plan__code="zhuhai-flood-demo")
     assert version.status == PlanVersionStatus.IN_FORCE
-    assert "unchanged" in said[1]
+    # two demo plans (flood, wind), each imported once and unchanged the second time
+    assert len(said) == 4 and all("unchanged" in line for line in said[2:])
     assert version.levels.count() == 4 and version.groups.count() == 4
+    wind = PlanVersion.objects.get(plan__code="zhuhai-wind-demo")
+    assert wind.status == PlanVersionStatus.IN_FORCE and wind.plan.response_type == "wind"
+    assert wind.levels.count() == 4
 
 
 # --- Trigger rules --------------------------------------------------------------------------------
