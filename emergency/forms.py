@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors.organisations import organisations_visible
-from emergency.choices import DutyPost, PlanVersionStatus, ResponseLevel, TaskStatus
+from emergency.choices import DutyPost, LibraryKind, PlanVersionStatus, ResponseLevel, TaskStatus
 from emergency.selectors.plans import plans_visible
 
 
@@ -95,3 +95,46 @@ class HandoverForm(forms.Form):
     def __init__(self, *args, receivers, **kwargs) -> None:
         super().__init__(*args, prefix="handover", **kwargs)
         self.fields["received_by"].queryset = receivers
+
+
+class DispatchForm(forms.Form):
+    """Dispatch one resource to an incident: a ready team, an available expert, or stock from a depot.
+
+    ``resource`` is ``team-<id>``, ``expert-<id>`` or ``stock-<id>``; the service checks the rest."""
+
+    incident = forms.ModelChoiceField(label=_("Incident"), queryset=None, empty_label=_("Choose an incident"))
+    resource = forms.ChoiceField(label=_("Resource"))
+    quantity = forms.IntegerField(
+        label=_("Quantity (stock only)"), required=False, widget=forms.NumberInput(attrs={"min": 1})
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, incidents, teams, experts, items, **kwargs) -> None:
+        super().__init__(*args, prefix="dispatch", **kwargs)
+        self.fields["incident"].queryset = incidents
+        self.fields["resource"].choices = [
+            ("", _("Choose a resource")),
+            (_("Rescue teams (ready)"), [(f"team-{t.pk}", t.name) for t in teams]),
+            (_("Experts (available)"), [(f"expert-{e.pk}", e.name) for e in experts]),
+            (
+                _("Stock"),
+                [(f"stock-{i.pk}", f"{i.depot.name} · {i.name} ({i.quantity} {i.unit})") for i in items],
+            ),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        kind, _sep, pk = (data.get("resource") or "").partition("-")
+        data["kind"], data["resource_id"] = kind, int(pk) if pk.isdigit() else None
+        if kind == "stock" and not data.get("quantity"):
+            self.add_error("quantity", _("Say how many to dispatch."))
+        return data
+
+
+class LibrarySearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *LibraryKind.choices]

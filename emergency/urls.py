@@ -1,6 +1,6 @@
 from django.urls import path
 
-from emergency import views
+from emergency import views, views_pages
 
 app_name = "emergency"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("contacts/", views.contacts, name="contacts"),
     path("tasks/", views.my_tasks, name="my_tasks"),
     path("tasks/<int:pk>/report/", views.task_report_view, name="task_report"),
+    path("plans/", views_pages.plan_list, name="plan_list"),
+    path("plans/<int:pk>/", views_pages.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/export/", views_pages.plan_export_view, name="plan_export"),
+    path("resources/", views_pages.resources, name="resources"),
+    path("library/", views_pages.library, name="library"),
+    path("drills/", views_pages.drill_list, name="drill_list"),
 ]

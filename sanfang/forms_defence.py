@@ -26,6 +26,10 @@ class _EventDistrictForm(forms.Form):
         self.fields["incident"].queryset = defence_events(user=user, open_only=True)
         self.fields["incident"].label_from_instance = _event_label
         self.fields["district"].queryset = defence_districts(user=user)
+        self.fields["district"].label_from_instance = lambda area: area.name
+        districts = list(self.fields["district"].queryset[:2])
+        if len(districts) == 1:  # a district's own unit: nothing to choose
+            self.fields["district"].initial = districts[0].pk
 
 
 class DefenceReportForm(_EventDistrictForm):

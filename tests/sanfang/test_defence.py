@@ -321,3 +321,15 @@ def test_pages_overview_report_form_and_losses(personas, defence):
         .content.decode()
     )
     assert 'data-field="economic_loss"' in posted
+
+
+def test_demo_targets_are_idempotent(personas, defence):
+    from sanfang.demo_defence import defence_demo_targets
+
+    created = defence_demo_targets(incident=defence.event)
+    # The personas have districts 440402 and 440403 only; 金湾 (440404) rows are skipped.
+    # Nine rows for these two; district A's ships target already existed (it is updated, not added).
+    assert created == 8
+    assert defence_demo_targets(incident=defence.event) == 0
+    moved = totals(personas.commander, defence.event)[MOVED]
+    assert moved[1] == 1000 + 500 + 3200 + 2100

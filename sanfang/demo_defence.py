@@ -1,0 +1,104 @@
+"""Demo defence targets (and a few first reports) for a typhoon event, so the defence pages and the
+big-screen panel have something to show. The figures were made up by the project for the demo; they
+are not official statistics.
+
+Not registered by default: the lead hooks it by importing this module from ``sanfang/ready_defence.py``
+(``from sanfang import demo_defence  # noqa: F401``), which registers the ``defence targets`` loader
+for ``make demo``; or the Hato replay calls ``defence_demo_targets(incident=...)`` for its own event.
+"""
+
+from __future__ import annotations
+
+from django.contrib.gis.geos import Point
+
+from accounts.models import Organisation, User
+from core.demo import DemoContext, register_demo_loader
+from emergency.models import Incident, IncidentType
+from emergency.services.incidents import incident_report
+from gis.models import AdminArea
+from sanfang.choices import DefenceCategory as C
+from sanfang.models import DefenceReport, DefenceTarget
+
+DEMO_EVENT_TITLE = "台风防御（演示事件）"
+# (district adcode, town, category, target) — made up for the demo.
+DEMO_TARGETS: list[tuple[str, str, str, int]] = [
+    ("440402", "拱北街道", C.PEOPLE_MOVED, 3200),
+    ("440402", "拱北街道", C.PEOPLE_RESETTLED, 3200),
+    ("440402", "", C.SHIPS_IN_PORT, 450),
+    ("440402", "", C.PEOPLE_ASHORE, 1800),
+    ("440402", "", C.HAZARD_POINTS_INSPECTED, 60),
+    ("440402", "", C.TARGETS_CHECKED, 40),
+    ("440403", "井岸镇", C.PEOPLE_MOVED, 2100),
+    ("440403", "井岸镇", C.PEOPLE_RESETTLED, 2100),
+    ("440403", "", C.HAZARD_POINTS_INSPECTED, 45),
+    ("440404", "三灶镇", C.PEOPLE_MOVED, 2600),
+    ("440404", "三灶镇", C.PEOPLE_RESETTLED, 2600),
+    ("440404", "", C.SHIPS_IN_PORT, 620),
+    ("440404", "", C.PEOPLE_ASHORE, 2400),
+    ("440404", "", C.TARGETS_CHECKED, 25),
+]
+# First reports by the demo water bureau (unit code, adcode, town, category, value so far).
+DEMO_REPORTS: list[tuple[str, str, str, str, int]] = [
+    ("demo-water", "440402", "", C.HAZARD_POINTS_INSPECTED, 22),
+    ("demo-water", "440403", "", C.HAZARD_POINTS_INSPECTED, 18),
+]
+
+
+def defence_demo_targets(*, incident: Incident) -> int:
+    """Set the demo targets on ``incident`` (idempotent); returns how many were created."""
+    areas = {a.adcode: a for a in AdminArea.objects.filter(adcode__in={row[0] for row in DEMO_TARGETS})}
+    created = 0
+    for adcode, town, category, target in DEMO_TARGETS:
+        area = areas.get(adcode)
+        if area is None:
+            continue
+        _row, was_created = DefenceTarget.objects.update_or_create(
+            incident=incident, district=area, town=town, category=category, defaults={"target": target}
+        )
+        created += was_created
+    return created
+
+
+def _demo_event() -> Incident | None:
+    existing = Incident.objects.filter(title=DEMO_EVENT_TITLE).first()
+    if existing is not None:
+        return existing
+    commander = User.objects.filter(username="commander").first()
+    kind = IncidentType.objects.filter(code="typhoon").first()
+    if commander is None or kind is None:
+        return None
+    return incident_report(
+        user=commander,
+        title=DEMO_EVENT_TITLE,
+        type=kind,
+        level="III",
+        geom=Point(113.576, 22.271, srid=4326),
+        source="other",
+        description="演示用台风防御事件，数据为项目自拟。",
+    )
+
+
+@register_demo_loader("defence targets", order=60)
+def load_defence(ctx: DemoContext) -> None:
+    event = _demo_event()
+    if event is None:
+        ctx.say("defence targets skipped: no commander or typhoon type yet")
+        return
+    created = defence_demo_targets(incident=event)
+    units = {o.code: o for o in Organisation.objects.filter(code__in={row[0] for row in DEMO_REPORTS})}
+    reporter = User.objects.filter(username="unitstaff").first()
+    reports = 0
+    for code, adcode, town, category, value in DEMO_REPORTS:
+        area = AdminArea.objects.filter(adcode=adcode).first()
+        if reporter is None or area is None or code not in units:
+            continue
+        _r, was_created = DefenceReport.objects.get_or_create(
+            incident=event,
+            organisation=units[code],
+            district=area,
+            town=town,
+            category=category,
+            defaults={"value": value, "reporter": reporter, "note": "演示数据"},
+        )
+        reports += was_created
+    ctx.say(f"defence: {created} targets and {reports} reports for {DEMO_EVENT_TITLE}")
