@@ -30,6 +30,7 @@ layer_register(
             labels={state.value: state.label for state in StationState},
             radius=6,
         ),
+        # The kind travels with each feature too (other screens filter by it).
         tile_fields=("kind",),
         detail_fields=(
             "code",

@@ -185,6 +185,7 @@ def station_statuses_refresh(
     stations = Station.objects.filter(active=True).select_related("district")
     if station_ids is not None:
         stations = stations.filter(pk__in=list(station_ids))
+        _retire(sorted(set(station_ids) - {s.pk for s in stations}))
     stations = list(stations)
     if not stations:
         return RefreshResult([], [])
@@ -231,6 +232,15 @@ def station_statuses_refresh(
         )
     )
     return result
+
+
+def _retire(station_ids: list[int]) -> None:
+    """Stations asked for that are inactive (or gone) lose their status and their open alert."""
+    if not station_ids:
+        return
+    StationStatus.objects.filter(station_id__in=station_ids).delete()
+    for station_id in station_ids:
+        alert_clear(dedup_key=station_alert_key(station_id))
 
 
 # --- Alerts -------------------------------------------------------------------------------------

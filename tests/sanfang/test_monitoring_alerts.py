@@ -130,3 +130,34 @@ def test_the_task_refreshes_every_station(river):
 
     assert sanfang_refresh_station_statuses.apply().get() == [river.pk]
     assert StationStatus.objects.get(station=river).state == "no_data"
+
+
+def test_editing_a_station_or_a_rule_judges_again_and_a_deactivated_station_is_retired(
+    river, django_capture_on_commit_callbacks
+):
+    now = river.created_at
+    Reading.objects.create(station=river, variable="water_level", time=now, value=2.5)
+    with django_capture_on_commit_callbacks(execute=True):
+        river.warning_value = 2.6
+        river.save()
+    assert StationStatus.objects.get(station=river).state == "normal"
+    with django_capture_on_commit_callbacks(execute=True):
+        river.warning_value = 2.4
+        river.save()
+    assert StationStatus.objects.get(station=river).state == "warning"
+    assert Alert.objects.filter(cleared_at__isnull=True).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        river.active = False
+        river.save()
+    assert not StationStatus.objects.filter(station=river).exists()
+    assert not Alert.objects.filter(cleared_at__isnull=True).exists()
+
+
+def test_editing_a_signal_rule_judges_every_station_again(django_capture_on_commit_callbacks):
+    from sanfang.models import RainstormSignalRule
+
+    gauge = Station.objects.create(code="R9", name="R9", kind="rain")
+    Reading.objects.create(station=gauge, variable="rain", time=gauge.created_at, value=20.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        RainstormSignalRule.objects.create(colour="blue", window_hours=1, threshold_mm=15)
+    assert StationStatus.objects.get(station=gauge).rain_signal == "blue"
