@@ -168,6 +168,8 @@ def resources(request: HttpRequest) -> HttpResponse:
         "emergency/resources.html",
         {
             "teams": teams.order_by("name"),
+            "experts": resources_visible(user=user, kind=ResourceKind.EXPERT).order_by("name"),
+            "shelters": resources_visible(user=user, kind=ResourceKind.SHELTER).order_by("-is_open", "name"),
             "depots": depots.order_by("name"),
             "form": form,
             "dispatches": dispatches,

@@ -9,7 +9,7 @@ import yaml
 from django.utils import timezone
 
 from emergency.choices import LibraryKind
-from emergency.models import Depot, Dispatch, IncidentType, RescueTeam, StockItem
+from emergency.models import Depot, Dispatch, IncidentType, RescueTeam, Shelter, StockItem
 from emergency.services.drills import drill_plan
 from emergency.services.incidents import incident_transition
 from emergency.services.library import library_entry_create
@@ -46,11 +46,14 @@ def test_resources_page_lists_stock_and_dispatches(personas, client):
     RescueTeam.objects.create(name="斗门救援队", organisation=personas.district_b, geom=IN_B)
     depot = Depot.objects.create(name="香洲物资库", organisation=personas.district_a, geom=IN_A)
     sandbags = StockItem.objects.create(depot=depot, name="沙袋", unit="袋", quantity=10, minimum=20)
+    Shelter.objects.create(
+        name="香洲一中避难场所", organisation=personas.district_a, geom=IN_A, capacity=800, occupancy=120
+    )
 
     client.force_login(personas.commander)
     page = client.get("/resources/").content.decode()
     assert "香洲救援队" in page and "斗门救援队" in page and 'class="low-stock"' in page
-    assert 'id="dispatch-form"' in page
+    assert 'id="dispatch-form"' in page and "香洲一中避难场所" in page and "120 / 800" in page
     too_many = client.post(
         "/resources/",
         {

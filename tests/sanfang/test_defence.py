@@ -333,3 +333,24 @@ def test_demo_targets_are_idempotent(personas, defence):
     assert defence_demo_targets(incident=defence.event) == 0
     moved = totals(personas.commander, defence.event)[MOVED]
     assert moved[1] == 1000 + 500 + 3200 + 2100
+
+
+def test_admin_targets_through_the_service_and_reports_read_only(personas, defence, client):
+    submit(defence.staff_a, defence.event, personas.area_a, MOVED, 10, town="拱北")
+    client.force_login(personas.commander)
+    assert client.get("/admin/sanfang/defencereport/").status_code == 200
+    assert client.get("/admin/sanfang/disasterreport/").status_code == 200
+    assert "拱北" in client.get("/admin/sanfang/defencetarget/").content.decode()
+    added = client.post(
+        "/admin/sanfang/defencetarget/add/",
+        {
+            "incident": defence.event.pk,
+            "district": personas.area_b.pk,
+            "town": "白蕉",
+            "category": SHIPS,
+            "target": 70,
+        },
+    )
+    assert added.status_code == 302
+    assert totals(personas.commander, defence.event)[SHIPS] == (0, 370)
+    assert client.get("/admin/sanfang/defencereport/add/").status_code == 403
