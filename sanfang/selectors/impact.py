@@ -32,7 +32,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Collate
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -222,7 +222,13 @@ def impact_queryset(*, user: User, key: str, zone: GEOSGeometry) -> QuerySet:
     if key == "shelters":
         queryset = queryset.filter(capacity__gt=F("occupancy"))
     queryset = _annotate_groups(queryset, key)
-    return queryset.order_by(F("g_district_id").asc(nulls_last=True), "g_town", "name", "pk")
+    return queryset.order_by(*LIST_ORDER)
+
+
+# List order: district id (none last), town, name, id. Towns compare by code point (collation "C"),
+# the order ``impact_groups`` sorts its groups in, whatever the database's collation: a page of rows
+# is then read from the groups it spans (``impact_rows``) and lines up with them.
+LIST_ORDER = (F("g_district_id").asc(nulls_last=True), Collate(F("g_town"), "C"), "name", "pk")
 
 
 def impact_groups(queryset: QuerySet) -> dict[str, Any]:
@@ -332,9 +338,51 @@ def impact_row(obj: Any, *, key: str, full_phones: bool) -> dict[str, Any]:
     return row
 
 
+def _groups_spanned(grouped: dict[str, Any], offset: int, limit: int) -> tuple[list[tuple[Any, str]], int]:
+    """The (district id, town) groups holding rows ``offset`` .. ``offset + limit - 1`` in list order,
+    and the offset of the first row wanted inside the first of them."""
+    spanned: list[tuple[Any, str]] = []
+    start = 0
+    skip = 0
+    for district in grouped["groups"]:
+        for town in district["towns"]:
+            end = start + town["count"]
+            if end > offset and start < offset + limit:
+                if not spanned:
+                    skip = offset - start
+                spanned.append((district["district_id"], town["town"]))
+            start = end
+    return spanned, skip
+
+
 def impact_rows(
-    *, user: User, key: str, zone: GEOSGeometry, offset: int = 0, limit: int = 50
+    *,
+    user: User,
+    key: str,
+    zone: GEOSGeometry,
+    offset: int = 0,
+    limit: int = 50,
+    grouped: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
+    """Rows ``offset`` .. ``offset + limit - 1`` of a list in list order.
+
+    With the list's ``grouped`` totals (``impact_groups`` of the same user and zone), a registry list
+    reads only the (district, town) groups the page spans, through the (district, town) index, instead
+    of sorting every row inside the zone to find the first ones. Resources carry no district column,
+    so theirs are sorted whole (they are few).
+    """
     queryset = impact_queryset(user=user, key=key, zone=zone).select_related("organisation")
     full = phones_in_full(user=user)
+    if grouped is not None and IMPACT_LISTS[key].registry:
+        spanned, skip = _groups_spanned(grouped, offset, limit)
+        if not spanned:
+            return []
+        where = Q()
+        for district_id, town in spanned:
+            if district_id is None:
+                where |= Q(district__isnull=True, town=town)
+            else:
+                where |= Q(district_id=district_id, town=town)
+        queryset = queryset.filter(where)
+        offset = skip
     return [impact_row(obj, key=key, full_phones=full) for obj in queryset[offset : offset + limit]]

@@ -110,7 +110,9 @@ def impact_analyse(*, user: User, zone: Zone, preview_rows: int | None = None) -
             continue
         queryset = impact_queryset(user=user, key=key, zone=zone.geom)
         grouped = impact_groups(queryset)
-        rows = impact_rows(user=user, key=key, zone=zone.geom, limit=preview) if preview else []
+        rows = (
+            impact_rows(user=user, key=key, zone=zone.geom, limit=preview, grouped=grouped) if preview else []
+        )
         lists[key] = {**_list_meta(key), **grouped, "rows": rows}
     if "people" in lists:
         total = lists["people"]["total"]
@@ -139,7 +141,9 @@ def impact_list_page(
         raise ValidationError({"page": _("Pages start at 1.")})
     queryset = impact_queryset(user=user, key=key, zone=zone.geom)
     grouped = impact_groups(queryset)
-    rows = impact_rows(user=user, key=key, zone=zone.geom, offset=(page - 1) * size, limit=size)
+    rows = impact_rows(
+        user=user, key=key, zone=zone.geom, offset=(page - 1) * size, limit=size, grouped=grouped
+    )
     if key == "people":
         _audit_people_view(
             user=user,
