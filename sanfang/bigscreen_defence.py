@@ -4,7 +4,7 @@ every committed report (``sanfang.services.defence`` calls ``panels_refresh_on_c
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from emergency.bigscreen import Panel, register_panel
@@ -20,7 +20,14 @@ def _defence_panel(user: User) -> dict:
         return {"rows": []}
     progress = defence_progress(user=user, incident_id=event.pk)
     title = f"{_('Drill')} · {event.title}" if event.drill else event.title
-    rows = [{"label": title, "value": _("%(n)d units reporting") % {"n": progress["units"]}, "state": "ok"}]
+    rows = [
+        {
+            "label": title,
+            "value": ngettext("%(n)d unit reporting", "%(n)d units reporting", progress["units"])
+            % {"n": progress["units"]},
+            "state": "ok",
+        }
+    ]
     for line in progress["totals"]:
         if not line.target and not line.done:
             continue

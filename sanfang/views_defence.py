@@ -70,6 +70,7 @@ def defence_overview(request: HttpRequest) -> HttpResponse:
             "progress": progress,
             "can_report": user.has_perm("sanfang.add_defencereport") and bool(user.organisation_id),
             "can_see_losses": user.has_perm("sanfang.view_disasterreport"),
+            "can_set_targets": user.is_staff and user.has_perm("sanfang.add_defencetarget"),
             "progress_api": reverse("sanfang-api:defence-progress"),
         },
     )

@@ -77,3 +77,4 @@ def test_unit_reports_on_phone_and_totals_update(event, daphne, browser, persona
     expect(card.locator(".done")).to_have_text("420")
     expect(card.locator(".percent")).to_have_text("42%")
     expect(overview.locator("#defence-places")).to_contain_text("拱北")
+    overview.screenshot(path=str(ARTIFACTS / "defence-overview.png"), full_page=True)
