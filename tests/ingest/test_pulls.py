@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone, translation
@@ -14,6 +14,7 @@ from ingest.models import QuarantinedRecord, Run, Source
 from ingest.services.fetch import source_request_headers
 from ingest.services.health import feeds_check_health
 from ingest.services.pulls import pull_retry_delay, source_pull
+from ingest.simulator import BEIJING
 from ingest.tasks import ingest_pull_source
 from sanfang.models import Reading
 
@@ -225,6 +226,13 @@ def test_a_drop_folder_outside_the_root_is_refused(make_source, settings, tmp_pa
 
 
 def test_the_simulated_cap_feed_supersedes_and_cancels(make_source, simulator, personas, shared_data):
+    # The feed shows the last three hours of a 6-hour typhoon cycle that restarts (with no
+    # reference) at step 0; pin the clock to the latest hour at step 3-5 so the three messages it
+    # serves form one chain, whatever the time of day the suite runs.
+    now = datetime.now(UTC)
+    while now.astimezone(BEIJING).hour % 6 < 3:
+        now -= timedelta(hours=1)
+    simulator.sim.clock = lambda: now
     source = make_source(
         adapter="cap", data_kind="warnings", url=f"{simulator.url}/cap/zhuhai.xml", settings={}
     )

@@ -82,7 +82,7 @@ def test_rule_naming_an_unknown_fact_is_a_clear_error(english):
     assert "level" in errors and "name" in errors
 
 
-def test_highest_level_wins_with_the_rules_that_hold(rules):
+def test_highest_level_wins_with_the_rules_that_hold(rules, english):
     found = rules_evaluate(HATO)
     # red + STY: Ⅱ (orange + TY, or red); not Ⅰ (needs SuperTY); Ⅳ/Ⅲ also hold but are lower
     assert found["wind"]["level"] == "II"
