@@ -2,14 +2,14 @@
 big-screen panel have something to show. The figures were made up by the project for the demo; they
 are not official statistics.
 
-Not registered by default: the lead hooks it by importing this module from ``sanfang/ready_defence.py``
-(``from sanfang import demo_defence  # noqa: F401``), which registers the ``defence targets`` loader
-for ``make demo``; or the Hato replay calls ``defence_demo_targets(incident=...)`` for its own event.
+Registered from ``sanfang/ready_defence.py`` as the ``defence targets`` loader of ``make demo``; the Hato
+replay then reports progress on the demo event step by step (``defence_demo_progress``).
 """
 
 from __future__ import annotations
 
 from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Organisation, User
 from core.demo import DemoContext, register_demo_loader
@@ -18,6 +18,7 @@ from emergency.services.incidents import incident_report
 from gis.models import AdminArea
 from sanfang.choices import DefenceCategory as C
 from sanfang.models import DefenceReport, DefenceTarget
+from sanfang.services.defence import defence_report_submit
 
 DEMO_EVENT_TITLE = "台风防御（演示事件）"
 # (district adcode, town, category, target) — made up for the demo.
@@ -102,3 +103,36 @@ def load_defence(ctx: DemoContext) -> None:
         )
         reports += was_created
     ctx.say(f"defence: {created} targets and {reports} reports for {DEMO_EVENT_TITLE}")
+
+
+DEMO_REPORTER = "unitstaff"
+
+
+def defence_demo_progress(*, fraction: float) -> int:
+    """Report the demo event's progress at ``fraction`` (0–1) of every target, through the service,
+    as the demo member unit's staff would: the Hato replay calls it as the storm closes in, so the
+    defence pages and the big screen fill while the demo runs. Returns how many reports it sent."""
+    event = Incident.objects.filter(title=DEMO_EVENT_TITLE).first()
+    reporter = User.objects.filter(username=DEMO_REPORTER, is_active=True).first()
+    if event is None or reporter is None:
+        return 0
+    fraction = min(max(fraction, 0.0), 1.0)
+    sent = 0
+    for row in DefenceTarget.objects.filter(incident=event).order_by("category"):
+        value = round(row.target * fraction)
+        try:
+            defence_report_submit(
+                user=reporter,
+                incident_id=event.pk,
+                district_id=row.district_id,
+                category=row.category,
+                value=value,
+                town=row.town,
+                note="演示数据（推演合成）",
+            )
+        except (PermissionDenied, ValidationError):
+            # A figure the service refuses (for example resettled ahead of moved) waits for the
+            # next step; the demo never writes around the checks.
+            continue
+        sent += 1
+    return sent

@@ -1,7 +1,7 @@
 """Wiring of the 三防 defence part, imported by ``SanfangConfig.ready`` (receivers, layers, panels, providers)."""
 
 from accounts.audit import audit_register
-from sanfang import bigscreen_defence  # noqa: F401  (registers the defence-progress panel)
+from sanfang import bigscreen_defence, demo_defence  # noqa: F401  (the defence-progress panel, the demo loader)
 from sanfang.models import DefenceReport, DefenceTarget, DisasterReport
 
 # Every defence figure, target and loss report is a write that matters: who said what, and when.

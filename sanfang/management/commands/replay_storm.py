@@ -31,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--steps", type=int, help="stop after this many steps")
         parser.add_argument("--dry-run", action="store_true", help="print the steps, store nothing")
         parser.add_argument("--stop", metavar="CODE", help="end the replay of copy storm CODE (e.g. R201713)")
+        parser.add_argument(
+            "--demo-defence",
+            action="store_true",
+            help="also report the demo event's defence progress, rising from the first signal to landfall",
+        )
 
     def handle(self, *args, **options):
         if options["stop"]:
@@ -64,6 +69,10 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        self.demo_defence = options["demo_defence"] and not options["dry_run"]
+        self.landfall = replay.landfall
+        self.signal_from = None
+        self.last_fraction = None
         mode = "dry run" if options["dry_run"] else f"as {replay_code(track.code)} (synthetic)"
         self.stdout.write(
             f"Replaying {track.code} {track.name} {track.name_en} {mode}: storm time "
@@ -79,3 +88,21 @@ class Command(BaseCommand):
             f"{step.distance_km:6.0f} km  force here {step.force_here:4.1f}  {signal}  readings {step.readings}"
         )
         self.stdout.flush()
+        if self.demo_defence:
+            self.defence_progress(step)
+
+    def defence_progress(self, step: ReplayStep) -> None:
+        """The demo units' running totals grow linearly from the first signal to landfall."""
+        from sanfang.demo_defence import defence_demo_progress
+
+        if step.signal and self.signal_from is None:
+            self.signal_from = step.storm_time
+        if self.signal_from is None:
+            return
+        span = max((self.landfall - self.signal_from).total_seconds(), 3600.0)
+        fraction = min((step.storm_time - self.signal_from).total_seconds() / span, 1.0)
+        if fraction == self.last_fraction:
+            return
+        self.last_fraction = fraction
+        sent = defence_demo_progress(fraction=0.05 + 0.95 * fraction)
+        self.stdout.write(f"    defence progress {min(fraction, 1.0):.0%} ({sent} reports)")
