@@ -35,6 +35,7 @@ from sanfang.models import PersonToMove
 from sanfang.selectors.impact import (
     IMPACT_LISTS,
     impact_groups,
+    impact_list_groups,
     impact_queryset,
     impact_row,
     impact_rows,
@@ -108,8 +109,7 @@ def impact_analyse(*, user: User, zone: Zone, preview_rows: int | None = None) -
     for key in IMPACT_LISTS:
         if not allowed[key]:
             continue
-        queryset = impact_queryset(user=user, key=key, zone=zone.geom)
-        grouped = impact_groups(queryset)
+        grouped = impact_list_groups(user=user, key=key, zone=zone.geom)
         rows = (
             impact_rows(user=user, key=key, zone=zone.geom, limit=preview, grouped=grouped) if preview else []
         )
@@ -139,8 +139,7 @@ def impact_list_page(
     size = page_size or settings.SANFANG_IMPACT_PAGE_SIZE
     if page < 1:
         raise ValidationError({"page": _("Pages start at 1.")})
-    queryset = impact_queryset(user=user, key=key, zone=zone.geom)
-    grouped = impact_groups(queryset)
+    grouped = impact_list_groups(user=user, key=key, zone=zone.geom)
     rows = impact_rows(
         user=user, key=key, zone=zone.geom, offset=(page - 1) * size, limit=size, grouped=grouped
     )
