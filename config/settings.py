@@ -396,9 +396,10 @@ SANFANG_IMPACT_RAIN_BUFFER_M = env_float("SANFANG_IMPACT_RAIN_BUFFER_M", 5000.0,
 # Rows of each list in the summary answer (POST /api/sanfang/impact/); the rest are paged.
 SANFANG_IMPACT_PREVIEW_ROWS = env_int("SANFANG_IMPACT_PREVIEW_ROWS", 20, minimum=0, maximum=500)
 SANFANG_IMPACT_PAGE_SIZE = env_int("SANFANG_IMPACT_PAGE_SIZE", 50, minimum=1, maximum=1000)
-# A drawn polygon may have at most this many vertices and cover at most this area (km²).
+# A zone may have at most this many vertices and cover at most this area (km²); a big typhoon's
+# 24 h force-7 swath (Hato: radius ~230 km) covers some 500,000 km².
 SANFANG_IMPACT_MAX_VERTICES = env_int("SANFANG_IMPACT_MAX_VERTICES", 5000, minimum=4)
-SANFANG_IMPACT_MAX_AREA_KM2 = env_float("SANFANG_IMPACT_MAX_AREA_KM2", 200_000.0, minimum=1)
+SANFANG_IMPACT_MAX_AREA_KM2 = env_float("SANFANG_IMPACT_MAX_AREA_KM2", 1_500_000.0, minimum=1)
 # The Excel export stops at this many rows per sheet (the lists are grouped in the sheet's order).
 SANFANG_IMPACT_EXPORT_MAX_ROWS = env_int("SANFANG_IMPACT_EXPORT_MAX_ROWS", 100_000, minimum=100)
 # Tasks sent from the impact lists are due this many minutes after they are sent.
