@@ -217,34 +217,80 @@ def commander():
 
 
 def plans(user, zone) -> tuple[list[str], str]:
-    """EXPLAIN of every list's aggregate and rows query; the people aggregate's EXPLAIN ANALYZE text."""
+    """EXPLAIN of every query the summary runs per list (the group aggregates, the plain ones or the
+    whole-cell and edge-cell parts, and the preview rows); the people aggregates' EXPLAIN ANALYZE."""
     from django.db import connection
 
-    from sanfang.selectors.impact import IMPACT_LISTS, impact_queryset
+    from sanfang.selectors.impact import (
+        IMPACT_LISTS,
+        impact_cell_parts,
+        impact_groups,
+        impact_queryset,
+        impact_rows,
+    )
 
     bad = []
-    shown = ""
+    shown = []
     for key in IMPACT_LISTS:
         queryset = impact_queryset(user=user, key=key, zone=zone.geom)
-        grouped = queryset.order_by().values("g_district_id", "g_district", "g_town")
-        for label, qs in (("groups", grouped), ("rows", queryset[:20])):
+        parts = impact_cell_parts(user=user, key=key, zone=zone.geom)
+        grouped = queryset.order_by().values("g_district_id", "g_town")
+        queries = (
+            [("groups", grouped)]
+            if parts is None
+            else [("whole cells", parts[0]), *(("edge cells", q) for q in parts[1:])]
+        )
+        # The preview rows: the (district, town) groups the first rows fall in (impact_rows).
+        captured = []
+        with connection.execute_wrapper(
+            lambda execute, sql, params, many, context, captured=captured: (
+                captured.append((sql, params)) or execute(sql, params, many, context)
+            )
+        ):
+            impact_rows(user=user, key=key, zone=zone.geom, limit=20, grouped=impact_groups(queryset))
+        for label, qs in queries:
             text = qs.explain()
             for table in BIG_TABLES:
                 if f"Seq Scan on {table}" in text:
                     bad.append(f"{key} {label}: Seq Scan on {table}")
+            if key == "people":
+                shown.append(f"-- {label}\n" + qs.explain(analyze=True, buffers=True))
+        with connection.cursor() as cur:
+            sql, params = captured[-1]
+            cur.execute("EXPLAIN " + sql, params)
+            text = "\n".join(row[0] for row in cur.fetchall())
+        for table in BIG_TABLES:
+            if f"Seq Scan on {table}" in text:
+                bad.append(f"{key} rows: Seq Scan on {table}")
         if key == "people":
-            from django.db.models import Count
-
-            shown = grouped.annotate(n=Count("pk")).explain(analyze=True, buffers=True)
+            shown.append("-- preview rows\n" + text)
     connection.close()
-    return bad, shown
+    return bad, "\n\n".join(shown)
 
 
-def timed(user, zone, *, index: bool) -> float:
+def timed(user, zone, *, index: bool = True, plain: bool = False, _patched: bool = False) -> float:
+    """One ``impact_analyse``. ``plain``: the straightforward way, as before the fast paths (every
+    list's groups by the GiST zone filter alone, preview rows sorted over the whole zone), the same
+    answer. ``index=False``: additionally with index and bitmap scans off."""
+    from unittest import mock
+
     from django.db import connection, transaction
 
+    from sanfang.selectors import impact
+    from sanfang.services import impact as service
     from sanfang.services.impact import impact_analyse
 
+    if (plain or not index) and not _patched:
+        rows = service.impact_rows
+        with (
+            mock.patch.object(impact, "IMPACT_CELLS_MIN_ROWS", float("inf")),
+            mock.patch.object(service, "impact_rows", lambda **kw: rows(**{**kw, "grouped": None})),
+        ):
+            return timed(user, zone, index=index, _patched=True)
+
+    # Nothing carried over between runs: the zone is cut and classified into grid cells again.
+    impact._zone_pieces.cache_clear()
+    impact._zone_cells.cache_clear()
     with transaction.atomic():
         if not index:
             with connection.cursor() as cur:
@@ -266,6 +312,9 @@ def main() -> None:
     parser.add_argument("--pois", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--budget", type=float, default=0.5, help="seconds the median must stay under")
+    parser.add_argument(
+        "--no-index-run", action="store_true", help="also time the plain way once with index scans off"
+    )
     args = parser.parse_args()
 
     ensure_database()
@@ -279,14 +328,23 @@ def main() -> None:
     user = commander()
     zone = forecast_zone()
     bad, explain = plans(user, zone)
-    print("EXPLAIN (ANALYZE, BUFFERS) of the people list's district/town aggregate:\n")
+    print(
+        "EXPLAIN (ANALYZE, BUFFERS) of the people list's district/town aggregates, EXPLAIN of its preview rows:\n"
+    )
     # The zone's EWKB hex is long and says nothing: shorten it.
-    print(re.sub(r"'([0-9A-F]{40})[0-9A-F]+'", r"'\1…'", explain))
-    timed(user, zone, index=True)  # warm the caches once
+    explain = re.sub(r"'([0-9A-F]{40})[0-9A-F]+'", r"'\1…'", explain)
+    print(re.sub(r"'\{([0-9]+,[0-9]+,)[0-9,]+\}'", r"'{\1…}'", explain))  # and the cell lists
+    fast_answer = timed(user, zone)  # warm the caches once
+    fast_answer = timed.last  # type: ignore[attr-defined]
+    timed(user, zone, plain=True)
+    if timed.last != fast_answer:  # type: ignore[attr-defined]
+        print("FAIL: the plain way gives another answer")
+        sys.exit(1)
     with_index, without = [], []
     for _ in range(args.repeat):
-        with_index.append(timed(user, zone, index=True))
-        without.append(timed(user, zone, index=False))
+        with_index.append(timed(user, zone))
+        without.append(timed(user, zone, plain=True))
+    noindex = timed(user, zone, plain=True, index=False) if args.no_index_run else None
     result = timed.last  # type: ignore[attr-defined]
     lists = result["lists"]
     median, base = statistics.median(with_index), statistics.median(without)
@@ -296,12 +354,14 @@ def main() -> None:
         print(f"{key:<10}{item['total']['count']:>12,}{item['total']['measure']:>14,}")
     print(f"\nimpact_analyse (all 7 lists, groups + first rows), median of {args.repeat}:")
     print(
-        f"  with the GiST indexes   {median * 1000:8.1f} ms   (runs: {', '.join(f'{t * 1000:.0f}' for t in with_index)})"
+        f"  ours (cells + groups)   {median * 1000:8.1f} ms   (runs: {', '.join(f'{t * 1000:.0f}' for t in with_index)})"
     )
     print(
-        f"  index scans turned off  {base * 1000:8.1f} ms   (runs: {', '.join(f'{t * 1000:.0f}' for t in without)})"
+        f"  plain GiST (baseline)   {base * 1000:8.1f} ms   (runs: {', '.join(f'{t * 1000:.0f}' for t in without)})"
     )
     print(f"  ratio (baseline / ours) {base / median:8.1f} ×")
+    if noindex is not None:
+        print(f"  plain, index scans off  {noindex * 1000:8.1f} ms   (one run)")
     print(f"  budget                  {args.budget * 1000:8.1f} ms")
     failed = False
     if bad:

@@ -233,13 +233,18 @@ def impact_queryset(*, user: User, key: str, zone: GEOSGeometry) -> QuerySet:
 LIST_ORDER = (F("g_district_id").asc(nulls_last=True), Collate(F("g_town"), "C"), "name", "pk")
 
 
-def _group_rows(queryset: QuerySet, measure: Any = "g_measure") -> list[dict[str, Any]]:
-    # One aggregate over (district id, town) without ORDER BY, so PostgreSQL may hash-aggregate.
-    return list(
+def _group_query(queryset: QuerySet, measure: Any = "g_measure") -> QuerySet:
+    # One aggregate over (district id, town) without ORDER BY, so PostgreSQL may hash-aggregate;
+    # COUNT(*) reads no column, so a covering index can answer it alone.
+    return (
         queryset.order_by()
         .values("g_district_id", "g_town")
         .annotate(count=Count("*"), measure=Coalesce(Sum(measure), 0))
     )
+
+
+def _group_rows(queryset: QuerySet, measure: Any = "g_measure") -> list[dict[str, Any]]:
+    return list(_group_query(queryset, measure))
 
 
 def _nest_groups(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -352,35 +357,41 @@ def _cell_filter(queryset: QuerySet, cells: tuple[int, ...]) -> QuerySet:
     return queryset.filter(RawSQL(f"{column} = ANY(%s)", [list(cells)], output_field=BooleanField()))  # noqa: S611
 
 
+def impact_cell_parts(*, user: User, key: str, zone: GEOSGeometry) -> list[QuerySet] | None:
+    """The aggregates ``impact_list_groups`` runs for a big zone (the whole cells, then the edge
+    cells' points), or None when the list is counted the plain way."""
+    item = IMPACT_LISTS[key]
+    if not item.registry or zone.empty:
+        return None
+    x0, y0, x1, y1 = zone.extent
+    span = max(x1 - x0, y1 - y0) * IMPACT_CELLS_PER_DEGREE
+    if span < IMPACT_CELLS_MIN_SPAN or _estimated_rows(REGISTRY_MODELS[key]) < IMPACT_CELLS_MIN_ROWS:
+        return None
+    inside, edge = _zone_cells(bytes(zone.ewkb))
+    if not inside:
+        return None
+    base = list_visible(user=user, key=key).annotate(g_district_id=F("district_id"), g_town=F("town"))
+    measure = item.measure or Value(0, output_field=IntegerField())
+    parts = [_cell_filter(base, inside)]
+    if edge:
+        parts.append(_cell_filter(base.filter(zone_filter(zone)), edge))
+    return [_group_query(part, measure) for part in parts]
+
+
 def impact_list_groups(*, user: User, key: str, zone: GEOSGeometry) -> dict[str, Any]:
     """``impact_groups`` of list ``key`` in ``zone``, the same numbers, faster for big zones.
 
     A registry's rows in grid cells the zone covers entirely are counted from the cell index alone
     (no point-in-polygon test, no heap: an index-only scan); only the rows of the cells the zone's
     edge crosses are tested against the zone (``zone_filter``). Each row has one cell, so the two
-    parts never count a row twice.
+    parts never count a row twice. Used for big tables only (``IMPACT_CELLS_MIN_ROWS``).
     """
-    item = IMPACT_LISTS[key]
-    x0, y0, x1, y1 = zone.extent if not zone.empty else (0, 0, 0, 0)
-    span = max(x1 - x0, y1 - y0) * IMPACT_CELLS_PER_DEGREE
-    if (
-        not item.registry
-        or zone.empty
-        or span < IMPACT_CELLS_MIN_SPAN
-        or _estimated_rows(REGISTRY_MODELS[key]) < IMPACT_CELLS_MIN_ROWS
-    ):
+    parts = impact_cell_parts(user=user, key=key, zone=zone)
+    if parts is None:
         return impact_groups(impact_queryset(user=user, key=key, zone=zone))
-    inside, edge = _zone_cells(bytes(zone.ewkb))
-    if not inside:
-        return impact_groups(impact_queryset(user=user, key=key, zone=zone))
-    base = list_visible(user=user, key=key).annotate(g_district_id=F("district_id"), g_town=F("town"))
-    measure = item.measure or Value(0, output_field=IntegerField())
     merged: dict[tuple[Any, str], dict[str, Any]] = {}
-    parts = [_cell_filter(base, inside)]
-    if edge:
-        parts.append(_cell_filter(base.filter(zone_filter(zone)), edge))
     for part in parts:
-        for row in _group_rows(part, measure):
+        for row in part:
             found = merged.setdefault(
                 (row["g_district_id"], row["g_town"]), {**row, "count": 0, "measure": 0}
             )
