@@ -50,7 +50,7 @@ def world():
     station = Station.objects.create(
         code="R1", name="拱北雨量站", kind="rain", geom=Point(113.53, 22.23, srid=4326)
     )
-    StationStatus.objects.create(station=station, rain_24h=88)
+    StationStatus.objects.update_or_create(station=station, defaults={"rain_24h": 88})
 
 
 def test_draw_a_zone_on_the_map_and_see_the_panel_fill(daphne, browser):
