@@ -249,6 +249,12 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "emergency.view_dutyshift",
             "emergency.view_handoverlog",
             "emergency.view_drill",
+            # The 三防 situation (stations with their state, typhoon tracks), for bureaus' systems.
+            "sanfang.view_station",
+            "sanfang.view_stationstatus",
+            "sanfang.view_storm",
+            "sanfang.view_stormfix",
+            "sanfang.view_stormforecast",
             "ingest.push_to_source",
         ),
     ),

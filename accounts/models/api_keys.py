@@ -17,6 +17,14 @@ class ApiKeyScope(models.TextChoices):
     DRILLS_READ = "drills:read", _("Read drills")
     DUTY_READ = "duty:read", _("Read the duty roster and shift handovers")
     CONTACTS_READ = "contacts:read", _("Read the contacts directory (phone numbers masked)")
+    SANFANG_READ = (
+        "sanfang:read",
+        _("Read 三防 stations, typhoons, impact lists and recommendations the role may see"),
+    )
+    SANFANG_WRITE = (
+        "sanfang:write",
+        _("Send 三防 impact lists as tasks and report defence progress, if the role allows"),
+    )
 
 
 class ApiKey(models.Model):

@@ -215,6 +215,8 @@ _INCIDENT = OpenApiParameter("incident", int, description="Event (incident) id."
 class DefenceEventsView(generics.ListAPIView):
     """Events the caller may follow or report defence progress on, latest first (``?open=true``)."""
 
+    api_key_scopes = {"read": "sanfang:read", "write": "sanfang:write"}
+
     serializer_class = DefenceEventSerializer
     queryset = Incident.objects.none()  # for the schema; the real list is per user
 
@@ -229,6 +231,8 @@ class DefenceEventsView(generics.ListAPIView):
 
 class DefenceProgressView(APIView):
     """Totals against targets for one event (default: the current one), by district and town."""
+
+    api_key_scopes = {"read": "sanfang:read", "write": "sanfang:write"}
 
     @extend_schema(parameters=[_INCIDENT], responses={200: DefenceProgressSerializer})
     def get(self, request):
@@ -255,6 +259,8 @@ class DefenceProgressView(APIView):
 class DefenceReportListCreateView(generics.ListAPIView):
     """Progress reports the caller may see, latest first; POST reports a cumulative figure."""
 
+    api_key_scopes = {"read": "sanfang:read", "write": "sanfang:write"}
+
     serializer_class = DefenceReportSerializer
 
     def get_queryset(self):
@@ -279,6 +285,8 @@ class DefenceReportListCreateView(generics.ListAPIView):
 @extend_schema(parameters=[_INCIDENT], methods=["get"])
 class DefenceTargetListCreateView(generics.ListAPIView):
     """Targets per event, district, town and category; POST sets one (replacing the old figure)."""
+
+    api_key_scopes = {"read": "sanfang:read", "write": "sanfang:write"}
 
     serializer_class = DefenceTargetSerializer
 
@@ -305,6 +313,8 @@ class DefenceTargetListCreateView(generics.ListAPIView):
 class DisasterReportListCreateView(generics.ListAPIView):
     """Loss and relief reports the caller may see, latest first; POST reports one district's figures."""
 
+    api_key_scopes = {"read": "sanfang:read", "write": "sanfang:write"}
+
     serializer_class = DisasterReportSerializer
 
     def get_queryset(self):
@@ -328,6 +338,8 @@ class DisasterReportListCreateView(generics.ListAPIView):
 
 class DisasterStatisticsView(APIView):
     """Loss and relief per event and district (latest report each), with totals; drills apart."""
+
+    api_key_scopes = {"read": "sanfang:read", "write": "sanfang:write"}
 
     @extend_schema(
         parameters=[

@@ -100,6 +100,8 @@ class StationListView(generics.ListAPIView):
     Filter with ``kind`` and ``state``.
     """
 
+    api_key_scopes = {"read": "sanfang:read"}
+
     serializer_class = StationSerializer
 
     @extend_schema(
@@ -131,6 +133,8 @@ class StationListView(generics.ListAPIView):
 class StationDetailView(generics.RetrieveAPIView):
     """One active station with its computed status."""
 
+    api_key_scopes = {"read": "sanfang:read"}
+
     serializer_class = StationSerializer
 
     def get_queryset(self):
@@ -154,6 +158,8 @@ class ReadingsQuery(serializers.Serializer):
 class StationReadingsView(APIView):
     """A station's readings over the last ``hours`` (24 by default), one series per variable, for a
     chart, with its warning and danger levels."""
+
+    api_key_scopes = {"read": "sanfang:read"}
 
     @extend_schema(parameters=[ReadingsQuery], responses={200: dict})
     def get(self, request, pk: int):

@@ -125,3 +125,20 @@ def test_map_layer_is_coloured_by_state_and_the_popup_shows_the_status(personas,
     fresh = Station.objects.create(code="N1", name="新站", kind="rain", geom=Point(113.5, 22.2))
     popup = client.get(f"/api/layers/stations/features/{fresh.pk}/").json()
     assert {f["name"]: f["value"] for f in popup["fields"]}["status__state"] is None
+
+
+def test_another_bureaus_system_reads_stations_with_a_sanfang_key(personas, stations):
+    from accounts.services.api_keys import api_key_create
+
+    gauge, _river = stations
+    _key, raw = api_key_create(name="水务系统", organisation=personas.bureau, scopes=["sanfang:read"])
+    system = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    system.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    listed = system.get("/api/sanfang/stations/")
+    assert listed.status_code == 200 and {s["code"] for s in listed.json()["results"]} == {"R1", "H1"}
+    assert system.get(f"/api/sanfang/stations/{gauge.pk}/readings/").status_code == 200
+    assert system.get("/api/sanfang/typhoons/storms/").status_code == 200
+    # Without the scope the same key's organisation gets nothing.
+    _key, other = api_key_create(name="值班系统", organisation=personas.bureau, scopes=["duty:read"])
+    system.credentials(HTTP_AUTHORIZATION=f"Api-Key {other}")
+    assert system.get("/api/sanfang/stations/").status_code == 403
