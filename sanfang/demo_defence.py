@@ -93,15 +93,19 @@ def load_defence(ctx: DemoContext) -> None:
         area = AdminArea.objects.filter(adcode=adcode).first()
         if reporter is None or area is None or code not in units:
             continue
-        _r, was_created = DefenceReport.objects.get_or_create(
-            incident=event,
-            organisation=units[code],
-            district=area,
-            town=town,
-            category=category,
-            defaults={"value": value, "reporter": reporter, "note": "演示数据"},
-        )
-        reports += was_created
+        # Reports are a history (the latest counts); a first one only where the unit has none yet,
+        # so loading again after a replay has reported keeps the replay's figures.
+        key = {
+            "incident": event,
+            "organisation": units[code],
+            "district": area,
+            "town": town,
+            "category": category,
+        }
+        if DefenceReport.objects.filter(**key).exists():
+            continue
+        DefenceReport.objects.create(**key, value=value, reporter=reporter, note="演示数据")
+        reports += 1
     ctx.say(f"defence: {created} targets and {reports} reports for {DEMO_EVENT_TITLE}")
 
 

@@ -20,8 +20,15 @@ def test_load_demo_twice_duplicates_nothing(monkeypatch, tmp_path, settings):
     first = io.StringIO()
     call_command("load_demo", stdout=first)
     counts = (Organisation.objects.count(), User.objects.count())
+    # The Hato replay reports the demo units' defence progress between two loads.
+    from sanfang.demo_defence import defence_demo_progress
+    from sanfang.models import DefenceReport
+
+    assert defence_demo_progress(fraction=0.3) > 0 and defence_demo_progress(fraction=0.6) > 0
+    reports = DefenceReport.objects.count()
     call_command("load_demo", stdout=io.StringIO())
     assert (Organisation.objects.count(), User.objects.count()) == counts
+    assert DefenceReport.objects.count() == reports
     # A user for every role, each able to log in with the chosen password.
     for code in RoleCode.values:
         user = User.objects.get(roles__code=code)
