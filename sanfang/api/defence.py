@@ -12,6 +12,10 @@ Views parse, call one service or selector, and serialise; errors use the project
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -255,85 +259,70 @@ class DefenceProgressView(APIView):
         return Response(DefenceProgressSerializer(body).data)
 
 
+class _EventListCreateView(generics.ListAPIView):
+    """Rows of one kind the caller may see (``?incident=`` narrows to one event), latest first; POST
+    writes one through ``submit`` for an event and district. Subclasses name the four pieces."""
+
+    api_key_scopes = {"read": "sanfang:read", "write": "sanfang:write"}
+    write_serializer_class: type[serializers.Serializer]
+    visible: Callable[..., QuerySet]  # (user=) -> the rows the user may see
+    submit: Callable[..., Any]  # the service that checks and writes one row
+
+    def get_queryset(self):
+        rows = self.visible(user=self.request.user)
+        incident_id = _incident_param(self.request, required=False)
+        return rows.filter(incident_id=incident_id) if incident_id else rows
+
+    def post(self, request):
+        data = self.write_serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        row = self.submit(
+            user=request.user,
+            incident_id=fields.pop("incident"),
+            district_id=fields.pop("district"),
+            **fields,
+        )
+        return Response(self.serializer_class(row).data, status=status.HTTP_201_CREATED)
+
+
 @extend_schema(parameters=[_INCIDENT], methods=["get"])
-class DefenceReportListCreateView(generics.ListAPIView):
+@extend_schema(
+    request=DefenceReportWriteSerializer, responses={201: DefenceReportSerializer}, methods=["post"]
+)
+class DefenceReportListCreateView(_EventListCreateView):
     """Progress reports the caller may see, latest first; POST reports a cumulative figure."""
 
-    api_key_scopes = {"read": "sanfang:read", "write": "sanfang:write"}
-
     serializer_class = DefenceReportSerializer
-
-    def get_queryset(self):
-        reports = defence_reports_visible(user=self.request.user)
-        incident_id = _incident_param(self.request, required=False)
-        return reports.filter(incident_id=incident_id) if incident_id else reports
-
-    @extend_schema(request=DefenceReportWriteSerializer, responses={201: DefenceReportSerializer})
-    def post(self, request):
-        data = DefenceReportWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        report = defence_report_submit(
-            user=request.user,
-            incident_id=fields.pop("incident"),
-            district_id=fields.pop("district"),
-            **fields,
-        )
-        return Response(DefenceReportSerializer(report).data, status=status.HTTP_201_CREATED)
+    write_serializer_class = DefenceReportWriteSerializer
+    visible = staticmethod(defence_reports_visible)
+    submit = staticmethod(defence_report_submit)
 
 
 @extend_schema(parameters=[_INCIDENT], methods=["get"])
-class DefenceTargetListCreateView(generics.ListAPIView):
+@extend_schema(
+    request=DefenceTargetWriteSerializer, responses={201: DefenceTargetSerializer}, methods=["post"]
+)
+class DefenceTargetListCreateView(_EventListCreateView):
     """Targets per event, district, town and category; POST sets one (replacing the old figure)."""
 
-    api_key_scopes = {"read": "sanfang:read", "write": "sanfang:write"}
-
     serializer_class = DefenceTargetSerializer
-
-    def get_queryset(self):
-        targets = defence_targets_visible(user=self.request.user)
-        incident_id = _incident_param(self.request, required=False)
-        return targets.filter(incident_id=incident_id) if incident_id else targets
-
-    @extend_schema(request=DefenceTargetWriteSerializer, responses={201: DefenceTargetSerializer})
-    def post(self, request):
-        data = DefenceTargetWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        target = defence_target_set(
-            user=request.user,
-            incident_id=fields.pop("incident"),
-            district_id=fields.pop("district"),
-            **fields,
-        )
-        return Response(DefenceTargetSerializer(target).data, status=status.HTTP_201_CREATED)
+    write_serializer_class = DefenceTargetWriteSerializer
+    visible = staticmethod(defence_targets_visible)
+    submit = staticmethod(defence_target_set)
 
 
 @extend_schema(parameters=[_INCIDENT], methods=["get"])
-class DisasterReportListCreateView(generics.ListAPIView):
+@extend_schema(
+    request=DisasterReportWriteSerializer, responses={201: DisasterReportSerializer}, methods=["post"]
+)
+class DisasterReportListCreateView(_EventListCreateView):
     """Loss and relief reports the caller may see, latest first; POST reports one district's figures."""
 
-    api_key_scopes = {"read": "sanfang:read", "write": "sanfang:write"}
-
     serializer_class = DisasterReportSerializer
-
-    def get_queryset(self):
-        reports = disaster_reports_visible(user=self.request.user)
-        incident_id = _incident_param(self.request, required=False)
-        return reports.filter(incident_id=incident_id) if incident_id else reports
-
-    @extend_schema(request=DisasterReportWriteSerializer, responses={201: DisasterReportSerializer})
-    def post(self, request):
-        data = DisasterReportWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        report = disaster_report_submit(
-            user=request.user,
-            incident_id=fields.pop("incident"),
-            district_id=fields.pop("district"),
-            **fields,
-        )
-        return Response(DisasterReportSerializer(report).data, status=status.HTTP_201_CREATED)
+    write_serializer_class = DisasterReportWriteSerializer
+    visible = staticmethod(disaster_reports_visible)
+    submit = staticmethod(disaster_report_submit)
 
 
 class DisasterStatisticsView(APIView):
