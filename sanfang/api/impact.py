@@ -18,6 +18,7 @@ from django.contrib.gis.geos import Point
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -190,6 +191,7 @@ class RegistryViewSet(viewsets.ViewSet):
     def _out(self, request, obj) -> dict[str, Any]:
         return _RegistryReadSerializer(obj, context=self._context(request)).data
 
+    @extend_schema(responses=_RegistryReadSerializer)
     def list(self, request):
         paginator = self.paginator_class()
         page = paginator.paginate_queryset(self._queryset(request), request, view=self)
@@ -198,12 +200,14 @@ class RegistryViewSet(viewsets.ViewSet):
         data = _RegistryReadSerializer(page, many=True, context=self._context(request)).data
         return paginator.get_paginated_response(data)
 
+    @extend_schema(responses=_RegistryReadSerializer)
     def retrieve(self, request, pk=None):
         obj = registry_visible(user=request.user, key=self.key).get(pk=_int(pk))
         if self.key == "people":
             registry_people_viewed(user=request.user, what="detail", count=1, obj=obj)
         return Response(self._out(request, obj))
 
+    @extend_schema(request=_RegistryWriteSerializer, responses=_RegistryReadSerializer)
     def create(self, request):
         data = _RegistryWriteSerializer(data=request.data, context={"key": self.key})
         data.is_valid(raise_exception=True)
@@ -216,12 +220,15 @@ class RegistryViewSet(viewsets.ViewSet):
         obj = registry_update(user=request.user, key=self.key, pk=_int(pk), values=data.values())
         return Response(self._out(request, obj))
 
+    @extend_schema(request=_RegistryWriteSerializer, responses=_RegistryReadSerializer)
     def update(self, request, pk=None):
         return self._update(request, pk, partial=False)
 
+    @extend_schema(request=_RegistryWriteSerializer, responses=_RegistryReadSerializer)
     def partial_update(self, request, pk=None):
         return self._update(request, pk, partial=True)
 
+    @extend_schema(responses=_RegistryReadSerializer)
     def destroy(self, request, pk=None):
         registry_delete(user=request.user, key=self.key, pk=_int(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -291,6 +298,7 @@ class ImpactView(APIView):
 
     api_key_scopes = IMPACT_SCOPES
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(
             {
@@ -299,7 +307,7 @@ class ImpactView(APIView):
             }
         )
 
-    @extend_schema(request=ImpactRequestSerializer)
+    @extend_schema(request=ImpactRequestSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = _request_input(request)
         zone = impact_zone(kind=data["kind"], params=data["params"])
@@ -316,10 +324,11 @@ class ImpactListView(APIView):
         zone = impact_zone(kind=data["kind"], params=data["params"])
         return Response(impact_list_page(user=request.user, zone=zone, key=key, page=data["page"]))
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, key: str):
         return self._answer(request, key)
 
-    @extend_schema(request=ImpactRequestSerializer)
+    @extend_schema(request=ImpactRequestSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, key: str):
         return self._answer(request, key)
 
@@ -340,10 +349,11 @@ class ImpactExportView(APIView):
         response["Content-Disposition"] = f'attachment; filename="impact-{zone.kind}-{stamp}.xlsx"'
         return response
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return self._answer(request)
 
-    @extend_schema(request=ImpactRequestSerializer)
+    @extend_schema(request=ImpactRequestSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         return self._answer(request)
 
@@ -354,7 +364,7 @@ class ImpactTasksView(APIView):
 
     api_key_scopes = IMPACT_SCOPES
 
-    @extend_schema(request=ImpactTasksSerializer)
+    @extend_schema(request=ImpactTasksSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = _request_input(request, ImpactTasksSerializer)
         zone = impact_zone(kind=data["kind"], params=data["params"])

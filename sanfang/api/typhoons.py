@@ -13,6 +13,8 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -98,6 +100,7 @@ def storm_json(storm: Storm) -> dict:
 class StormListView(TyphoonView):
     """Storms, active ones first. ``?year=2017`` narrows to a year."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         qs = storms_list()
         year = request.query_params.get("year")
@@ -112,6 +115,7 @@ class StormTrackView(TyphoonView):
     """The track as GeoJSON: one Point per fix (class, colour key, wind, pressure, radii) and one
     LineString per segment, each in the class of its starting fix. ``?source=`` picks a source."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, code: str):
         storm = self.storm(code)
         source = request.query_params.get("source") or storm_main_source(storm)
@@ -149,6 +153,7 @@ class StormTrackView(TyphoonView):
 class StormForecastView(TyphoonView):
     """The latest forecast issued by ``at``: its positions (Points) and the forecast line."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, code: str):
         storm = self.storm(code)
         fixes = list(storm_fixes(storm))
@@ -188,6 +193,7 @@ class StormCirclesView(TyphoonView):
     """The wind circles of force 7, 10 and 12 at ``at`` (quadrant radii from the last fix by then),
     and the interpolated centre."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, code: str):
         storm = self.storm(code)
         fixes = list(storm_fixes(storm))
@@ -215,6 +221,7 @@ class StormCirclesView(TyphoonView):
 class StormConeView(TyphoonView):
     """The cone of uncertainty of the latest forecast issued by ``at``, from the centre at ``at``."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, code: str):
         storm = self.storm(code)
         fixes = list(storm_fixes(storm))
@@ -257,6 +264,7 @@ class StormApproachView(TyphoonView):
     """At ``at``: the centre, its distance to the city, the wind force the circles bring to the city,
     and the time (and distance) of the nearest approach and of a landfall still to come."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, code: str):
         storm = self.storm(code)
         fixes = list(storm_fixes(storm))
@@ -275,6 +283,7 @@ class WarningLinesView(TyphoonView):
     """China's 24 h and 48 h warning lines; with ``?storm=CODE`` (and ``at``) the storm centre's
     distance to each and whether it is inside (west of) it."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         state = None
         code = request.query_params.get("storm")
@@ -297,6 +306,7 @@ class WarningLinesView(TyphoonView):
 class StormZoneView(TyphoonView):
     """The impact zone: the force-7 winds swept from ``at`` over ``hours`` (24), as for the impact lists."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, code: str):
         params = {
             "storm": code,

@@ -142,3 +142,19 @@ def test_another_bureaus_system_reads_stations_with_a_sanfang_key(personas, stat
     _key, other = api_key_create(name="值班系统", organisation=personas.bureau, scopes=["duty:read"])
     system.credentials(HTTP_AUTHORIZATION=f"Api-Key {other}")
     assert system.get("/api/sanfang/stations/").status_code == 403
+
+
+def test_openapi_documents_every_sanfang_endpoint(client, personas):
+    client.force_login(personas.commander)
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    for path in (
+        "/api/sanfang/stations/",
+        "/api/sanfang/typhoons/storms/",
+        "/api/sanfang/typhoons/storms/{code}/track/",
+        "/api/sanfang/impact/",
+        "/api/sanfang/impact/export.xlsx",
+        "/api/sanfang/registries/people/",
+        "/api/sanfang/recommendations/",
+        "/api/sanfang/defence/reports/",
+    ):
+        assert path in paths, path
