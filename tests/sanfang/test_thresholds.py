@@ -9,9 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from emergency.bigscreen import panels_render
-from sanfang.models import Reading, Station
-from sanfang.selectors.thresholds import station_state, station_states
-from sanfang.services.monitoring import station_statuses_refresh
+from sanfang.models import Reading, Station, StationStatus
+from sanfang.services.monitoring import level_state, station_statuses_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +20,11 @@ def station(code, **kwargs):
 
 
 def test_state_rules():
-    assert station_state(value=None, warning=1, danger=2) == "no_data"
-    assert station_state(value=0.9, warning=1, danger=2) == "normal"
-    assert station_state(value=1.0, warning=1, danger=2) == "warning"
-    assert station_state(value=2.0, warning=1, danger=2) == "danger"
-    assert station_state(value=5.0, warning=None, danger=6) == "normal"
+    assert level_state(value=None, warning=1, danger=2) == "no_data"
+    assert level_state(value=0.9, warning=1, danger=2) == "normal"
+    assert level_state(value=1.0, warning=1, danger=2) == "warning"
+    assert level_state(value=2.0, warning=1, danger=2) == "danger"
+    assert level_state(value=5.0, warning=None, danger=6) == "normal"
 
 
 def test_latest_reading_decides(personas):
@@ -44,11 +43,12 @@ def test_latest_reading_decides(personas):
             Reading(station=stale, variable="water_level", time=now - timedelta(hours=12), value=9.0),
         ]
     )
-    states = {s.station_id: s.state for s in station_states()}
+    station_statuses_refresh()
+    judged = StationStatus.objects.filter(station__in=[high, calm, stale])
+    states = {s.station_id: s.state for s in judged}
     assert states == {high.pk: "danger", calm.pk: "normal", stale.pk: "no_data"}
 
     # The big-screen panel counts the stored statuses of every active station (N has no data).
-    station_statuses_refresh()
     panel = next(p for p in panels_render(user=personas.commander) if p["key"] == "stations_over_threshold")
     values = {item["name"]: item["value"] for item in panel["data"]["series"]}
     assert sorted(values.values()) == [0, 1, 1, 2]
